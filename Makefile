@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8150
+HOST ?= 127.0.0.1
+
+.PHONY: run test quality format migrate demo-data requirements clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/test.txt
+	touch $@
+
+# The MySQL driver builds against libmysqlclient, so it is installed only when DATABASE_URL asks for MySQL.
+$(VENV)/.mysql-installed: requirements/mysql.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/mysql.txt
+	touch $@
+
+MYSQL_DRIVER := $(if $(filter mysql%,$(DATABASE_URL)),$(VENV)/.mysql-installed)
+
+var:
+	mkdir -p var
+
+migrate: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
+	$(BIN)/python manage.py migrate --noinput
+
+demo-data: migrate
+	$(BIN)/python manage.py load_demo_data
+
+## run: install, migrate, load the demo data and serve on http://$(HOST):$(PORT) (SQLite by default)
+run: demo-data
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (SQLite + locmem, or DATABASE_URL / CACHE_URL)
+test: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## quality: lint and format check
+quality: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## requirements: recompile the pinned requirements/*.txt from requirements/*.in
+requirements: $(BIN)/python
+	$(BIN)/pip install -q pip-tools
+	for name in base mysql test production; do \
+		$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+			--allow-unsafe requirements/$$name.in -o requirements/$$name.txt; \
+	done
+
+clean:
+	rm -rf $(VENV) var

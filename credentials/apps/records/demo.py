@@ -1,0 +1,128 @@
+"""Demo data for `make run` (`manage.py load_demo_data`). Idempotent: a second run changes nothing.
+
+Every row has a fixed natural key (uuid5 of a name, or a username), so re-running updates in place.
+"""
+
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.db import transaction
+
+from credentials.apps.catalog import api as catalog_api
+from credentials.apps.catalog.models import Course, CourseRun, Organization, Program
+from credentials.apps.core.models import SiteConfiguration, User
+
+DEMO_NAMESPACE = uuid.UUID("6c1d3f3e-8f0a-4a47-9d7e-2d3c6b9a0e11")
+DEMO_DOMAIN = "127.0.0.1:8150"
+STAFF_USERNAME = "demo_staff"
+LEARNERS = [("alice", "Alice Learner"), ("bob", "Bob Learner")]
+COURSES = [
+    ("DemoX+DS101", "Foundations of Data Science"),
+    ("DemoX+DS102", "Statistics for Data Science"),
+    ("DemoX+DS103", "Machine Learning in Practice"),
+]
+
+
+def demo_uuid(name):
+    return uuid.uuid5(DEMO_NAMESPACE, name)
+
+
+def _update_or_create(model, lookup, values):
+    """update_or_create that saves only when something differs, so a re-run changes no row."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+    return instance
+
+
+def _user(username, *, full_name, staff=False, superuser=False):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=f"{username}@example.com", full_name=full_name)
+        user.is_staff, user.is_superuser = staff, superuser
+        user.set_password(username)  # demo only: the password is the username
+        user.save()
+    return user
+
+
+def _site():
+    site = Site.objects.get(pk=settings.SITE_ID)
+    if (site.domain, site.name) != (DEMO_DOMAIN, "Credentials demo"):
+        site.domain, site.name = DEMO_DOMAIN, "Credentials demo"
+        site.save()
+    _update_or_create(
+        SiteConfiguration,
+        {"site": site},
+        {
+            "platform_name": "Demo Academy",
+            "lms_url_root": "http://127.0.0.1:8000",
+            "catalog_api_url": "http://127.0.0.1:8381/api/v1/",
+            "tos_url": "https://example.com/tos",
+            "privacy_policy_url": "https://example.com/privacy",
+            "homepage_url": "https://example.com",
+            "company_name": "Demo Academy",
+            "certificate_help_url": "https://example.com/help/certificates",
+            "records_help_url": "https://example.com/help/records",
+            "partner_from_address": "no-reply@example.com",
+        },
+    )
+    return site
+
+
+def _catalog(site):
+    organization = _update_or_create(
+        Organization,
+        {"site": site, "uuid": demo_uuid("organization")},
+        {"key": "DemoX", "name": "Demo University", "certificate_logo_image_url": "/static/images/demo-logo.svg"},
+    )
+    runs = []
+    for course_key, title in COURSES:
+        course = _update_or_create(
+            Course, {"site": site, "uuid": demo_uuid(course_key)}, {"key": course_key, "title": title}
+        )
+        if catalog_api.get_ordered(course, "owners") != [organization]:
+            catalog_api.set_ordered(course, "owners", [organization])
+        runs.append(
+            _update_or_create(
+                CourseRun,
+                {"course": course, "uuid": demo_uuid(f"{course_key}+2026")},
+                {
+                    "key": f"course-v1:{course_key}+2026",
+                    "start_date": datetime(2026, 1, 12, tzinfo=UTC),
+                    "end_date": datetime(2026, 6, 30, tzinfo=UTC),
+                },
+            )
+        )
+    program = _update_or_create(
+        Program,
+        {"site": site, "uuid": demo_uuid("program")},
+        {
+            "title": "Data Science Foundations",
+            "type": "Professional Certificate",
+            "type_slug": "professional-certificate",
+            "total_hours_of_effort": 120,
+            "status": Program.ACTIVE,
+        },
+    )
+    if catalog_api.get_ordered(program, "course_runs") != runs:
+        catalog_api.set_ordered(program, "course_runs", runs)
+    if catalog_api.get_ordered(program, "authoring_organizations") != [organization]:
+        catalog_api.set_ordered(program, "authoring_organizations", [organization])
+    return program
+
+
+@transaction.atomic
+def load_demo_data():
+    """Create or refresh the demo site, catalog and users; returns a short summary for the command."""
+    site = _site()
+    program = _catalog(site)
+    staff = _user(STAFF_USERNAME, full_name="Demo Staff", staff=True, superuser=True)
+    learners = [_user(username, full_name=full_name) for username, full_name in LEARNERS]
+    return {"site": site, "program": program, "staff": staff, "learners": learners}

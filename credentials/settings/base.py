@@ -1,0 +1,201 @@
+"""Settings shared by every environment. local.py, test.py and production.py start from here."""
+
+from pathlib import Path
+
+from credentials.settings import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository root
+VAR_DIR = BASE_DIR / "var"
+
+SECRET_KEY = env.get_str("SECRET_KEY", "insecure-secret-key")
+DEBUG = False
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.sites",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "simple_history",
+    "waffle",
+    "credentials.apps.core",
+    "credentials.apps.catalog",
+    "credentials.apps.credentials",
+    "credentials.apps.records",
+    "credentials.apps.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "credentials.apps.core.middleware.CurrentSiteMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "waffle.middleware.WaffleMiddleware",
+]
+
+ROOT_URLCONF = "credentials.urls"
+WSGI_APPLICATION = "credentials.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "credentials.apps.core.context_processors.site_configuration",
+            ],
+        },
+    },
+]
+
+# Database and cache: one URL each (credentials/settings/env.py). The embedded default is SQLite.
+DATABASES = {
+    "default": env.database_from_url(
+        env.get_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'credentials.sqlite3'}"),
+        conn_max_age=env.get_int("CONN_MAX_AGE", 0),
+    )
+}
+CACHES = {"default": env.cache_from_url(env.get_str("CACHE_URL", "locmem://"))}
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/login/"
+LOGOUT_URL = "/logout/"
+LOGIN_REDIRECT_URL = "/"
+
+SITE_ID = 1
+# Seconds a host → Site lookup is remembered in-process (saving a SiteConfiguration clears it at once).
+SITE_CACHE_TTL = env.get_int("SITE_CACHE_TTL", 300)
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "credentials" / "conf" / "locale"]
+
+SESSION_COOKIE_NAME = "credentials_sessionid"
+CSRF_COOKIE_NAME = "credentials_csrftoken"
+LANGUAGE_COOKIE_NAME = "credentials_language"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.get_str("STATIC_ROOT", str(VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+
+# --- Identity ---------------------------------------------------------------------------------------
+CREDENTIALS_SERVICE_USER = env.get_str("CREDENTIALS_SERVICE_USER", "credentials_service_user")
+USERNAME_REPLACEMENT_WORKER = env.get_str("USERNAME_REPLACEMENT_WORKER", "replace with valid username")
+LEARNER_STATUS_WORKER = env.get_str("LEARNER_STATUS_WORKER", "replace with valid username")
+ENABLE_AUTO_AUTH = env.get_bool("ENABLE_AUTO_AUTH", False)
+AUTO_AUTH_USERNAME_PREFIX = "auto_auth_"
+
+# Inbound JWTs (spec/api.md §2). JWT_ISSUERS is a list of {ISSUER, AUDIENCE, SECRET_KEY}; the first one's
+# secret and audience verify HS256 tokens, any listed ISSUER is accepted. JWT_PUBLIC_SIGNING_JWK_SET is a
+# JWKS JSON string with the LMS's public keys (RS256/RS512 tokens, e.g. the MFE cookies).
+JWT_AUTH = {
+    "JWT_ISSUERS": env.get_json("JWT_ISSUERS", []),
+    "JWT_PUBLIC_SIGNING_JWK_SET": env.get_str("JWT_PUBLIC_SIGNING_JWK_SET", None),
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_VERIFY_AUDIENCE": True,
+    "JWT_LEEWAY": 1,
+    "JWT_SUPPORTED_VERSION": "1.2.0",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
+    "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
+    # Tokens longer than this are refused before any parsing (LMS tokens are well under 2 KB).
+    "JWT_MAX_LENGTH": 8192,
+}
+
+# Outbound calls to the LMS and course-discovery (spec/integration.md §1.1).
+BACKEND_SERVICE_EDX_OAUTH2_PROVIDER_URL = env.get_str(
+    "BACKEND_SERVICE_EDX_OAUTH2_PROVIDER_URL", "http://127.0.0.1:8000/oauth2"
+)
+BACKEND_SERVICE_EDX_OAUTH2_KEY = env.get_str("BACKEND_SERVICE_EDX_OAUTH2_KEY", "credentials-backend-service-key")
+BACKEND_SERVICE_EDX_OAUTH2_SECRET = env.get_str(
+    "BACKEND_SERVICE_EDX_OAUTH2_SECRET", "credentials-backend-service-secret"
+)
+USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
+
+# Browser SSO with the LMS (social-auth edx-oauth2 backend).
+SOCIAL_AUTH_EDX_OAUTH2_KEY = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_KEY", "credentials-sso-key")
+SOCIAL_AUTH_EDX_OAUTH2_SECRET = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "credentials-sso-secret")
+SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT", "http://127.0.0.1:8000")
+SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT", None)
+SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL", "http://127.0.0.1:8000/logout")
+
+LEARNER_RECORD_MFE_RECORDS_PAGE_URL = env.get_str("LEARNER_RECORD_MFE_RECORDS_PAGE_URL", "")
+
+# --- E-mail -------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env.get_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SEND_EMAIL_ON_PROGRAM_COMPLETION = env.get_bool("SEND_EMAIL_ON_PROGRAM_COMPLETION", False)
+
+# --- API ----------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "credentials.apps.core.authentication.JwtAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Credentials API",
+    "DESCRIPTION": "Issue, revoke and read learners' credentials and grades; learner records.",
+    "VERSION": "2",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+SIMPLE_HISTORY_DATE_INDEX = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "standard": {"format": "%(asctime)s %(levelname)s %(process)d [%(name)s] %(filename)s:%(lineno)d - %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "standard"}},
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        "requests": {"level": "WARNING"},
+        "factory": {"level": "WARNING"},
+    },
+}

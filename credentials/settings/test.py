@@ -1,0 +1,30 @@
+"""Settings for `make test`. DATABASE_URL / CACHE_URL select MariaDB + memcached; SQLite and locmem otherwise."""
+
+from credentials.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+ENABLE_AUTO_AUTH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+
+JWT_AUTH["JWT_ISSUERS"] = [  # noqa: F405
+    {
+        "ISSUER": "https://test-provider/oauth2",
+        "AUDIENCE": "credentials-audience",
+        "SECRET_KEY": "test-jwt-secret-that-is-at-least-32-bytes",
+    },
+    {
+        "ISSUER": "https://second-issuer/oauth2",
+        "AUDIENCE": "other-audience",
+        "SECRET_KEY": "other-secret-that-is-also-32-bytes-long",
+    },
+]
+JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = None  # tests that need asymmetric keys set their own
+BACKEND_SERVICE_EDX_OAUTH2_PROVIDER_URL = "https://test-provider/oauth2"
+SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = "https://test-provider"
+
+USERNAME_REPLACEMENT_WORKER = "username_replacement_worker"
+LEARNER_STATUS_WORKER = "learner_status_worker"

@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from credentials.apps.core import api as core_api
+from tests.factories import SiteConfigurationFactory, default_site
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with an empty cache and site cache (rows from earlier tests are rolled back)."""
+    cache.clear()
+    core_api.clear_site_cache()
+    yield
+    cache.clear()
+    core_api.clear_site_cache()
+
+
+@pytest.fixture
+def site(db):
+    """The default site (SITE_ID), with a configuration."""
+    site = default_site()
+    site.domain = site.name = "testserver"
+    site.save()
+    SiteConfigurationFactory(site=site)
+    return site
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()

@@ -1,0 +1,104 @@
+"""factory-boy factories for every model; tests arrange data with these."""
+
+import uuid
+
+import factory
+from django.conf import settings
+from django.contrib.sites.models import Site
+
+from credentials.apps.catalog import models as catalog
+from credentials.apps.core.models import SiteConfiguration, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.django.Password("password")
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("domain",)
+
+    domain = factory.Sequence(lambda n: f"site{n}.example.com")
+    name = factory.LazyAttribute(lambda site: site.domain)
+
+
+class SiteConfigurationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteConfiguration
+        django_get_or_create = ("site",)
+
+    site = factory.SubFactory(SiteFactory)
+    platform_name = "Test Platform"
+    lms_url_root = "https://lms.example.com"
+    catalog_api_url = "https://discovery.example.com/api/v1/"
+    tos_url = "https://example.com/tos"
+    privacy_policy_url = "https://example.com/privacy"
+    homepage_url = "https://example.com"
+    company_name = "Test Company"
+    certificate_help_url = "https://example.com/help"
+    records_help_url = "https://example.com/records-help"
+    twitter_username = "testplatform"
+
+
+def default_site():
+    return Site.objects.get(pk=settings.SITE_ID)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Organization
+
+    site = factory.LazyFunction(default_site)
+    uuid = factory.LazyFunction(uuid.uuid4)
+    key = factory.Sequence(lambda n: f"Org{n}X")
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    certificate_logo_image_url = factory.LazyAttribute(lambda org: f"https://example.com/{org.key}.png")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Course
+
+    site = factory.LazyFunction(default_site)
+    uuid = factory.LazyFunction(uuid.uuid4)
+    key = factory.Sequence(lambda n: f"Org+C{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+
+
+class CourseRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.CourseRun
+
+    course = factory.SubFactory(CourseFactory)
+    uuid = factory.LazyFunction(uuid.uuid4)
+    key = factory.LazyAttributeSequence(lambda run, n: f"course-v1:{run.course.key}+R{n}")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Program
+
+    site = factory.LazyFunction(default_site)
+    uuid = factory.LazyFunction(uuid.uuid4)
+    title = factory.Sequence(lambda n: f"Program {n}")
+    type = "Professional Certificate"
+    type_slug = "professional-certificate"
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Pathway
+
+    site = factory.LazyFunction(default_site)
+    uuid = factory.LazyFunction(uuid.uuid4)
+    name = factory.Sequence(lambda n: f"Pathway {n}")
+    org_name = "Partner University"
+    email = factory.Sequence(lambda n: f"pathway{n}@example.com")
