@@ -8,6 +8,8 @@ from django.contrib.sites.models import Site
 
 from credentials.apps.catalog import models as catalog
 from credentials.apps.core.models import SiteConfiguration, User
+from credentials.apps.credentials import models as credentials_models
+from credentials.apps.records import models as records_models
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -102,3 +104,64 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Pathway {n}")
     org_name = "Partner University"
     email = factory.Sequence(lambda n: f"pathway{n}@example.com")
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = credentials_models.Signatory
+
+    name = factory.Faker("name")
+    title = "Dean of Learning"
+    image = factory.django.ImageField(filename="signature.png", width=120, height=120, format="PNG")
+
+
+class CourseCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = credentials_models.CourseCertificate
+
+    site = factory.LazyFunction(default_site)
+    course_run = factory.SubFactory(CourseRunFactory, course__site=factory.SelfAttribute("...site"))
+    course_id = factory.LazyAttribute(lambda certificate: certificate.course_run.key)
+    certificate_type = "verified"
+    is_active = True
+
+
+class ProgramCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = credentials_models.ProgramCertificate
+
+    site = factory.LazyFunction(default_site)
+    program = factory.SubFactory(ProgramFactory, site=factory.SelfAttribute("..site"))
+    program_uuid = factory.LazyAttribute(lambda certificate: certificate.program.uuid)
+    is_active = True
+
+
+class UserCredentialFactory(factory.django.DjangoModelFactory):
+    """A course-run credential by default; pass ``credential=ProgramCertificateFactory()`` for a program."""
+
+    class Meta:
+        model = credentials_models.UserCredential
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    credential = factory.SubFactory(CourseCertificateFactory)
+    status = credentials_models.UserCredential.AWARDED
+
+
+class UserCredentialAttributeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = credentials_models.UserCredentialAttribute
+
+    user_credential = factory.SubFactory(UserCredentialFactory)
+    name = factory.Sequence(lambda n: f"attribute{n}")
+    value = "value"
+
+
+class UserGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = records_models.UserGrade
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    course_run = factory.SubFactory(CourseRunFactory)
+    letter_grade = "A"
+    percent_grade = "0.9000"
+    verified = True

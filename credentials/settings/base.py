@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "credentials.apps.core.middleware.CurrentSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "waffle.middleware.WaffleMiddleware",
@@ -75,7 +76,7 @@ CACHES = {"default": env.cache_from_url(env.get_str("CACHE_URL", "locmem://"))}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["credentials.apps.core.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -139,6 +140,20 @@ BACKEND_SERVICE_EDX_OAUTH2_KEY = env.get_str("BACKEND_SERVICE_EDX_OAUTH2_KEY", "
 BACKEND_SERVICE_EDX_OAUTH2_SECRET = env.get_str(
     "BACKEND_SERVICE_EDX_OAUTH2_SECRET", "credentials-backend-service-secret"
 )
+# How outbound calls authenticate (core/clients.py, DESIGN.md §5.14): "oauth2" asks the LMS for a
+# client-credentials JWT with the three settings above; "self-signed" signs a JWT here with the claims of
+# spec/integration.md §1.2, for an LMS without a client-credentials application.
+BACKEND_SERVICE_AUTH = env.get_str("BACKEND_SERVICE_AUTH", "oauth2")
+BACKEND_SERVICE_JWT_ISSUER = env.get_str("BACKEND_SERVICE_JWT_ISSUER", BACKEND_SERVICE_EDX_OAUTH2_PROVIDER_URL)
+BACKEND_SERVICE_JWT_AUDIENCE = env.get_str("BACKEND_SERVICE_JWT_AUDIENCE", "")
+BACKEND_SERVICE_JWT_SECRET_KEY = env.get_str("BACKEND_SERVICE_JWT_SECRET_KEY", "")
+BACKEND_SERVICE_JWT_EXPIRATION = env.get_int("BACKEND_SERVICE_JWT_EXPIRATION", 60)
+# Every outbound call has a (connect, read) timeout in seconds. GETs are retried this many times on
+# connection errors, 429 and 5xx, waiting RETRY_BACKOFF × 2^n seconds before retry n (0 waits not at all).
+BACKEND_SERVICE_CONNECT_TIMEOUT = float(env.get_str("BACKEND_SERVICE_CONNECT_TIMEOUT", "3.05"))
+BACKEND_SERVICE_READ_TIMEOUT = float(env.get_str("BACKEND_SERVICE_READ_TIMEOUT", "10"))
+BACKEND_SERVICE_RETRIES = env.get_int("BACKEND_SERVICE_RETRIES", 3)
+BACKEND_SERVICE_RETRY_BACKOFF = float(env.get_str("BACKEND_SERVICE_RETRY_BACKOFF", "0.5"))
 USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
 
 # Browser SSO with the LMS (social-auth edx-oauth2 backend).
@@ -175,6 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [],
+    "EXCEPTION_HANDLER": "credentials.apps.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Credentials API",

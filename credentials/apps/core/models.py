@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -48,6 +49,7 @@ class SiteConfiguration(models.Model):
     enable_facebook_sharing = models.BooleanField(default=False)
     enable_linkedin_sharing = models.BooleanField(default=True)
     enable_twitter_sharing = models.BooleanField(default=True)
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.site.name

@@ -29,6 +29,6 @@ def auto_auth(request):
     user = api.create_auto_auth_user(
         username=request.GET.get("username") or None, staff=flag("staff"), superuser=flag("superuser")
     )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="credentials.apps.core.backends.ModelBackend")
     next_url = request.GET.get("next", "/")
     return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "/")

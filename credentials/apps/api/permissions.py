@@ -1,0 +1,47 @@
+from django.conf import settings
+from rest_framework import permissions
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """DjangoModelPermissions where reading needs the model's view permission too."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
+def is_own_username(request):
+    username = request.query_params.get("username")
+    return bool(username) and request.user.is_authenticated and username.lower() == request.user.username.lower()
+
+
+class CredentialPermissions(ModelPermissions):
+    """spec/api.md §6: the view permission, or a learner listing their own (`?username=<self>`).
+
+    A learner may also retrieve a credential of their own by uuid (DESIGN.md §5.11); others' stay 403.
+    """
+
+    def has_permission(self, request, view):
+        if request.method == "GET" and request.user.is_authenticated:
+            if view.action == "list" and is_own_username(request):
+                return True
+            if view.action == "retrieve":
+                return True  # decided per object below
+        return super().has_permission(request, view)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method == "GET":
+            return obj.username == request.user.username or request.user.has_perm("credentials.view_usercredential")
+        return True
+
+
+class IsUsernameReplacementWorker(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.username == settings.USERNAME_REPLACEMENT_WORKER
+
+
+class IsLearnerStatusWorkerOrStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return user.is_authenticated and (user.is_staff or user.username == settings.LEARNER_STATUS_WORKER)

@@ -1,0 +1,290 @@
+"""Request validation and response shapes of the v2 API (spec/api.md §5-10). Business rules live in the
+apps' api.py; these only parse and format."""
+
+import uuid
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from credentials.apps.credentials import api as credentials_api
+from credentials.apps.credentials.constants import (
+    COURSE_RUN_TYPE,
+    MAX_ATTRIBUTES_PER_CREDENTIAL,
+    PROGRAM_TYPE,
+    CertificateType,
+    UserCredentialStatus,
+)
+from credentials.apps.credentials.models import CourseCertificate, validate_course_key
+from credentials.apps.records import api as records_api
+from credentials.apps.records.models import UserGrade
+
+# --- Credentials ---------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Input: {program_uuid} or {course_run_key, mode}. Output: "
+        "{type: program, credential_id, program_uuid} or {type: course-run, course_run_key, mode}.",
+        "properties": {
+            "type": {"type": "string", "enum": [PROGRAM_TYPE, COURSE_RUN_TYPE]},
+            "credential_id": {"type": "integer", "readOnly": True},
+            "program_uuid": {"type": "string", "format": "uuid"},
+            "course_run_key": {"type": "string"},
+            "mode": {"type": "string"},
+        },
+    }
+)
+class CredentialField(serializers.Field):
+    """Names the configuration a credential is for. Parsing only: resolving it is the service's job."""
+
+    default_error_messages = {
+        "missing": _("Credential identifier is missing."),
+        "invalid_uuid": _("“%(value)s” is not a valid UUID."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("missing")
+        if data.get("program_uuid"):
+            try:
+                return {"program_uuid": uuid.UUID(str(data["program_uuid"]))}
+            except ValueError:
+                raise serializers.ValidationError(
+                    self.error_messages["invalid_uuid"] % {"value": data["program_uuid"]}, code="invalid"
+                ) from None
+        course_run_key = data.get("course_run_key")
+        if not course_run_key or not isinstance(course_run_key, str):
+            self.fail("missing")
+        mode = data.get("mode")
+        if mode is not None and (not isinstance(mode, str) or len(mode) > 255):
+            raise serializers.ValidationError({"mode": _("Enter a certificate type of at most 255 characters.")})
+        return {"course_run_key": course_run_key, "mode": mode}
+
+    def to_representation(self, user_credential):
+        program_uuid = getattr(user_credential, "configuration_program_uuid", None)
+        course_id = getattr(user_credential, "configuration_course_id", None)
+        if program_uuid is None and course_id is None:
+            configuration = user_credential.credential
+            if isinstance(configuration, CourseCertificate):
+                course_id, mode = configuration.course_id, configuration.certificate_type
+            else:
+                program_uuid = configuration.program_uuid
+        else:
+            mode = getattr(user_credential, "configuration_certificate_type", None)
+        if user_credential.credential_content_type_id == credentials_api.program_content_type().pk:
+            return {
+                "type": PROGRAM_TYPE,
+                "credential_id": user_credential.credential_id,
+                "program_uuid": str(program_uuid),
+            }
+        return {"type": COURSE_RUN_TYPE, "course_run_key": course_id, "mode": mode}
+
+
+class AttributeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    value = serializers.CharField(max_length=255, allow_blank=True)
+
+
+class DateOverrideSerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+
+
+class UserCredentialSerializer(serializers.Serializer):
+    """The UserCredential object of spec/api.md §5.1; POST input of §6.2."""
+
+    username = serializers.CharField(max_length=255)
+    credential = CredentialField(source="*")
+    status = serializers.ChoiceField(choices=UserCredentialStatus.CHOICES, default=UserCredentialStatus.AWARDED)
+    uuid = serializers.UUIDField(read_only=True)
+    attributes = AttributeSerializer(many=True, required=False, max_length=MAX_ATTRIBUTES_PER_CREDENTIAL)
+    date_override = DateOverrideSerializer(required=False, allow_null=True)
+    created = serializers.DateTimeField(read_only=True)
+    modified = serializers.DateTimeField(read_only=True)
+    certificate_url = serializers.SerializerMethodField()
+    lms_user_id = serializers.CharField(write_only=True, required=False, allow_null=True, max_length=64)
+
+    def to_internal_value(self, data):
+        # `credential` is read from the whole object (source="*") only on output; on input it is a field.
+        validated = super().to_internal_value(data)
+        validated["credential"] = {
+            key: validated.pop(key) for key in ("program_uuid", "course_run_key", "mode") if key in validated
+        }
+        return validated
+
+    def validate_attributes(self, attributes):
+        names = [attribute["name"] for attribute in attributes]
+        if len(names) != len(set(names)):
+            raise serializers.ValidationError(_("Attribute names cannot be duplicated."))
+        return attributes
+
+    def validate(self, data):
+        """Resolve the configuration, once every field is valid (so an invalid request creates nothing)."""
+        site = self.context["request"].site
+        credential = data["credential"]
+        try:
+            if "program_uuid" in credential:
+                configuration = credentials_api.get_active_program_certificate(
+                    site=site, program_uuid=credential["program_uuid"]
+                )
+            else:
+                configuration = credentials_api.get_or_create_course_certificate(
+                    site=site, course_run_key=credential["course_run_key"], mode=credential["mode"]
+                )
+        except credentials_api.ConfigurationError as exc:
+            raise serializers.ValidationError({"credential": {exc.field: exc.message}}) from exc
+        data["configuration"] = configuration
+        return data
+
+    def get_certificate_url(self, user_credential) -> str:
+        return self.context["request"].build_absolute_uri(user_credential.get_absolute_url())
+
+    def to_representation(self, instance):
+        representation = super().to_representation(instance)
+        override = instance.get_date_override()
+        representation["date_override"] = (
+            {"date": serializers.DateTimeField().to_representation(override.date)} if override else None
+        )
+        representation["attributes"] = [
+            {"name": attribute.name, "value": attribute.value} for attribute in instance.attributes.all()
+        ]
+        return representation
+
+
+class UserCredentialStatusSerializer(UserCredentialSerializer):
+    """PUT/PATCH: only `status` can change; the other fields are ignored, as upstream."""
+
+    username = serializers.CharField(read_only=True)
+    credential = CredentialField(source="*", read_only=True)
+    attributes = AttributeSerializer(many=True, read_only=True)
+    date_override = serializers.JSONField(required=False, allow_null=True, write_only=True)
+
+    def to_internal_value(self, data):
+        return serializers.Serializer.to_internal_value(self, data)
+
+    def validate_date_override(self, value):
+        if value is not None:
+            raise serializers.ValidationError(_("A date override can only be set by POSTing the credential."))
+        return value
+
+    def validate(self, data):
+        return data
+
+
+# --- Grades --------------------------------------------------------------------------------------------
+
+
+class CourseRunKeyField(serializers.CharField):
+    """A course run key in, resolved in the request site's catalog; the key out."""
+
+    def run_validation(self, data=serializers.empty):
+        key = super().run_validation(data)
+        course_run = records_api.get_course_run(site=self.context["request"].site, key=key)
+        if course_run is None:
+            raise serializers.ValidationError(_("No CourseRun exists for key [{key}]").format(key=key))
+        return course_run
+
+    def to_representation(self, course_run):
+        return course_run.key
+
+
+class UserGradeSerializer(serializers.ModelSerializer):
+    course_run = CourseRunKeyField(max_length=255)
+    letter_grade = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
+
+    class Meta:
+        model = UserGrade
+        fields = [
+            "id",
+            "username",
+            "course_run",
+            "letter_grade",
+            "percent_grade",
+            "verified",
+            "lms_last_updated_at",
+            "created",
+            "modified",
+        ]
+        read_only_fields = ["id", "created", "modified"]
+        validators = []  # the upsert handles (username, course_run) uniqueness
+
+    def validate_letter_grade(self, value):
+        return value or ""
+
+
+# --- Course certificate configurations ------------------------------------------------------------------
+
+
+class CourseCertificateSerializer(serializers.ModelSerializer):
+    course_id = serializers.CharField(max_length=255, validators=[validate_course_key])
+    course_run = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    certificate_type = serializers.ChoiceField(choices=CertificateType.CHOICES)
+    certificate_available_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    is_active = serializers.BooleanField(required=False, default=False)
+
+    class Meta:
+        model = CourseCertificate
+        fields = [
+            "id",
+            "site",
+            "course_id",
+            "course_run",
+            "certificate_type",
+            "certificate_available_date",
+            "is_active",
+        ]
+        read_only_fields = ["id", "site"]
+        validators = []
+
+
+# --- Learner certificate status -------------------------------------------------------------------------
+
+
+class LearnerStatusRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
+    lms_user_id = serializers.IntegerField(required=False, allow_null=True)
+    courses = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=1000)
+    course_runs = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=1000)
+
+    def validate(self, data):
+        if bool(data.get("username")) == bool(data.get("lms_user_id")):
+            raise serializers.ValidationError(_("Exactly one of username and lms_user_id is required."))
+        return data
+
+
+class LearnerStatusGradeSerializer(serializers.Serializer):
+    letter_grade = serializers.CharField()
+    percent_grade = serializers.FloatField()
+    verified = serializers.BooleanField()
+
+
+class LearnerStatusCourseRunSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    key = serializers.CharField()
+
+
+class LearnerStatusItemSerializer(serializers.Serializer):
+    course_uuid = serializers.UUIDField()
+    course_run = LearnerStatusCourseRunSerializer()
+    status = serializers.CharField()
+    type = serializers.CharField()
+    certificate_available_date = serializers.DateTimeField(allow_null=True)
+    grade = LearnerStatusGradeSerializer(allow_null=True)
+
+
+class LearnerStatusResponseSerializer(serializers.Serializer):
+    """Documentation of the response shape (the view returns plain dicts)."""
+
+    lms_user_id = serializers.IntegerField(allow_null=True)
+    username = serializers.CharField(allow_null=True)
+    status = LearnerStatusItemSerializer(many=True)
+
+
+class UsernameReplacementRequestSerializer(serializers.Serializer):
+    username_mappings = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class UsernameReplacementResponseSerializer(serializers.Serializer):
+    successful_replacements = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    failed_replacements = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))

@@ -1,0 +1,207 @@
+"""The DRF views of /api/v2/ and /api/credentials/v1/: authenticate, authorise, call the apps' api.py."""
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credentials.apps.api import serializers
+from credentials.apps.api.filters import UserCredentialFilter
+from credentials.apps.api.permissions import (
+    CredentialPermissions,
+    IsLearnerStatusWorkerOrStaff,
+    IsUsernameReplacementWorker,
+    ModelPermissions,
+)
+from credentials.apps.api.throttles import CredentialRateThrottle
+from credentials.apps.core.authentication import JwtAuthentication
+from credentials.apps.credentials import api as credentials_api
+from credentials.apps.credentials.models import CourseCertificate, UserCredentialAttribute
+from credentials.apps.records import api as records_api
+from credentials.apps.records.models import UserGrade
+
+
+class CredentialViewSet(viewsets.ModelViewSet):
+    """Issue, list, read, change and revoke learners' credentials (spec/api.md §6)."""
+
+    serializer_class = serializers.UserCredentialSerializer
+    permission_classes = [CredentialPermissions]
+    throttle_classes = [CredentialRateThrottle]
+    throttle_scope = "credential_view"
+    filterset_class = UserCredentialFilter
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        queryset = (
+            credentials_api.credentials_on_site(self.request.site)
+            .select_related("date_override")
+            .prefetch_related(Prefetch("attributes", queryset=UserCredentialAttribute.objects.order_by("id")))
+            .order_by("id")
+        )
+        return credentials_api.with_configuration_fields(queryset)
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.UserCredentialStatusSerializer
+        return serializers.UserCredentialSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        credential, _ = credentials_api.issue_credential(
+            site=request.site,
+            username=data["username"],
+            configuration=data["configuration"],
+            status=data["status"],
+            attributes=[(attribute["name"], attribute["value"]) for attribute in data.get("attributes", [])],
+            date_override=(data.get("date_override") or {}).get("date"),
+            lms_user_id=data.get("lms_user_id"),
+            request=request,
+        )
+        # Always 201, also when an existing credential was updated (spec/api.md §15.1).
+        return Response(self.get_serializer(credential).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        if "status" in serializer.validated_data:
+            credentials_api.set_status(serializer.instance, serializer.validated_data["status"])
+
+    def destroy(self, request, *args, **kwargs):
+        """Revokes; the credential is never deleted. 200 with the revoked credential."""
+        credential = credentials_api.revoke_credential(self.get_object())
+        return Response(self.get_serializer(credential).data)
+
+
+class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """The LMS's grade sink: POST upserts, PUT/PATCH by id (spec/api.md §7)."""
+
+    serializer_class = serializers.UserGradeSerializer
+    permission_classes = [ModelPermissions]
+    throttle_classes = [CredentialRateThrottle]
+    throttle_scope = "grade_view"
+
+    def get_queryset(self):
+        return UserGrade.objects.filter(course_run__course__site=self.request.site).select_related("course_run")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        grade, outcome = records_api.save_grade(
+            username=fields.pop("username"), course_run=fields.pop("course_run"), **fields
+        )
+        # A stale update changes nothing: the stored grade comes back with 200 (DESIGN.md §5.3).
+        response_status = status.HTTP_200_OK if outcome == "stale" else status.HTTP_201_CREATED
+        return Response(self.get_serializer(grade).data, status=response_status)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        try:
+            records_api.update_grade(serializer.instance, **fields)
+        except records_api.GradeConflict as exc:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+
+
+class CourseCertificateViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Course certificate configurations, as Studio and the LMS push them (spec/api.md §8). Staff only."""
+
+    serializer_class = serializers.CourseCertificateSerializer
+    permission_classes = [permissions.IsAdminUser]
+    lookup_field = "course_id"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return CourseCertificate.objects.filter(site=self.request.site).select_related("course_run")
+
+    def get_object(self):
+        # Several types may share a course id; the active one with a catalog run is the one in use.
+        queryset = self.get_queryset().filter(course_id=self.kwargs["course_id"])
+        configuration = queryset.order_by("-is_active", "course_run", "id").first()
+        if configuration is None:
+            get_object_or_404(queryset)
+        self.check_object_permissions(self.request, configuration)
+        return configuration
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            configuration, _ = credentials_api.upsert_course_certificate(site=request.site, **serializer.validated_data)
+        except credentials_api.ConfigurationError as exc:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({exc.field: [exc.message]}) from exc
+        return Response(self.get_serializer(configuration).data, status=status.HTTP_201_CREATED)
+
+
+class UsernameReplacementView(APIView):
+    """The retirement pipeline renames learners (spec/api.md §9). JWT only, one worker."""
+
+    authentication_classes = [JwtAuthentication]
+    permission_classes = [IsUsernameReplacementWorker]
+
+    @extend_schema(
+        request=serializers.UsernameReplacementRequestSerializer,
+        responses={
+            200: serializers.UsernameReplacementResponseSerializer,
+            400: OpenApiResponse(description="Empty body"),
+        },
+    )
+    def post(self, request):
+        mappings = request.data.get("username_mappings") if isinstance(request.data, dict) else None
+        if not isinstance(mappings, list) or not all(
+            isinstance(mapping, dict)
+            and len(mapping) == 1
+            and all(isinstance(name, str) and name for pair in mapping.items() for name in pair)
+            for mapping in mappings
+        ):
+            return HttpResponse(status=400)
+        successful, failed = records_api.replace_usernames(mappings)
+        return Response({"successful_replacements": successful, "failed_replacements": failed})
+
+
+class LearnerCertificateStatusView(APIView):
+    """Which of a learner's course certificates are awarded, for the LMS (spec/api.md §10.1)."""
+
+    permission_classes = [IsLearnerStatusWorkerOrStaff]
+
+    @extend_schema(
+        request=serializers.LearnerStatusRequestSerializer,
+        responses={200: serializers.LearnerStatusResponseSerializer, 400: OpenApiResponse(description="Empty body")},
+    )
+    def post(self, request):
+        serializer = serializers.LearnerStatusRequestSerializer(data=request.data)
+        if not isinstance(request.data, dict) or not serializer.is_valid():
+            return HttpResponse(status=400)
+        return Response(records_api.learner_certificate_status(**serializer.validated_data))
+
+
+class BulkLearnerCertificateStatusView(APIView):
+    """The same for many learners; one bad item fails the whole request with a 400 naming it (§10.2)."""
+
+    permission_classes = [IsLearnerStatusWorkerOrStaff]
+
+    @extend_schema(
+        request=serializers.LearnerStatusRequestSerializer(many=True),
+        responses={200: serializers.LearnerStatusResponseSerializer(many=True)},
+    )
+    def post(self, request):
+        if not isinstance(request.data, list):
+            return Response({"detail": "The body must be a JSON array of requests."}, status=400)
+        items = []
+        for index, item in enumerate(request.data):
+            serializer = serializers.LearnerStatusRequestSerializer(data=item)
+            if not isinstance(item, dict) or not serializer.is_valid():
+                return Response(
+                    {"detail": f"Item {index} must be an object with exactly one of username and lms_user_id."},
+                    status=400,
+                )
+            items.append(serializer.validated_data)
+        return Response([records_api.learner_certificate_status(**item) for item in items])

@@ -1,0 +1,11 @@
+"""In-process events of the credentials app. Sent after the issuing transaction commits."""
+
+from django.dispatch import Signal
+
+# A program credential was issued (created or updated) through the API: kwargs `credential`, `created`,
+# `site`, `lms_user_id`, `request`. Receivers send the completion e-mail, re-send shared records to pathways.
+program_credential_issued = Signal()
+
+# Mirrors openedx-events PROGRAM_CERTIFICATE_AWARDED / _REVOKED: kwargs `credential`, `configuration`.
+program_certificate_awarded = Signal()
+program_certificate_revoked = Signal()
