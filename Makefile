@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8150
 HOST ?= 127.0.0.1
 
-.PHONY: run test quality format migrate demo-data requirements clean
+.PHONY: run test e2e quality format migrate demo-data requirements clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ run: demo-data
 ## test: the whole suite (SQLite + locmem, or DATABASE_URL / CACHE_URL)
 test: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## e2e: the browser tests only (needs Debian's chromium: apt-get install chromium)
+e2e: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 ## quality: lint and format check
 quality: $(VENV)/.test-installed
