@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from corsheaders.defaults import default_headers
+
+from credentials.apps.core.logging import logging_config
 from credentials.settings import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository root
@@ -24,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "waffle",
+    "corsheaders",
     "credentials.apps.core",
     "credentials.apps.catalog",
     "credentials.apps.credentials",
@@ -32,8 +36,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "credentials.apps.core.middleware.RequestLoggingMiddleware",  # first: times and logs every request
+    "credentials.apps.core.middleware.HealthCheckMiddleware",  # /health/ for any Host, also over HTTP
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "credentials.apps.core.middleware.MediaFilesMiddleware",  # only when SERVE_MEDIA
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -44,6 +52,7 @@ MIDDLEWARE = [
     "credentials.apps.core.middleware.CurrentSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "waffle.middleware.WaffleMiddleware",
+    "credentials.apps.core.middleware.DatabaseUnavailableMiddleware",  # database down: 503, not 500
 ]
 
 ROOT_URLCONF = "credentials.urls"
@@ -100,12 +109,19 @@ CSRF_COOKIE_NAME = "credentials_csrftoken"
 LANGUAGE_COOKIE_NAME = "credentials_language"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
+# The Learner Record front-end calls the API from its own origin with the LMS's JWT cookies
+# (spec/integration.md §4.4). CORS_ORIGIN_WHITELIST is upstream's name for the same list.
+CORS_ALLOWED_ORIGINS = env.get_list("CORS_ALLOWED_ORIGINS", env.get_list("CORS_ORIGIN_WHITELIST", []))
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = (*default_headers, "use-jwt-cookie")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.get_str("STATIC_ROOT", str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+# The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.
+SERVE_MEDIA = False
 
 # --- Identity ---------------------------------------------------------------------------------------
 CREDENTIALS_SERVICE_USER = env.get_str("CREDENTIALS_SERVICE_USER", "credentials_service_user")
@@ -201,17 +217,9 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_DATE_INDEX = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "standard": {"format": "%(asctime)s %(levelname)s %(process)d [%(name)s] %(filename)s:%(lineno)d - %(message)s"}
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "standard"}},
-    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "WARNING"},
-        "requests": {"level": "WARNING"},
-        "factory": {"level": "WARNING"},
-    },
-}
+# One line per request and per error on stdout; LOG_FORMAT=json gives JSON lines (production's default).
+LOGGING = logging_config(
+    level=env.get_str("LOG_LEVEL", "INFO"),
+    fmt=env.get_str("LOG_FORMAT", "text"),
+    format_string=env.get_str("LOGGING_FORMAT_STRING", None),
+)
