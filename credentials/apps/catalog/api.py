@@ -13,6 +13,18 @@ from credentials.apps.catalog.models import (
     ProgramAuthoringOrganization,
     ProgramCourseRun,
 )
+from credentials.apps.catalog.sync import (  # noqa: F401  (the sync's public names live here, DESIGN.md §4)
+    FAILED,
+    MODEL_TYPES,
+    RESOURCES,
+    SKIPPED,
+    SYNCED,
+    SiteSyncResult,
+    SyncProgress,
+    TypeChanges,
+    UnknownSite,
+    sync_catalog,
+)
 
 # Ordered relation → (through model, owner field, target field, related name of the links).
 _ORDERED_LINKS = {
