@@ -192,6 +192,10 @@ EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SEND_EMAIL_ON_PROGRAM_COMPLETION = env.get_bool("SEND_EMAIL_ON_PROGRAM_COMPLETION", False)
+# Tags kept in the admin-edited HTML of program completion e-mails; any other tag is escaped (spec/models.md §3.8).
+ALLOWED_EMAIL_HTML_TAGS = {"a", "b", "blockquote", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "li", "ol"}
+ALLOWED_EMAIL_HTML_TAGS |= {"p", "span", "strong", "ul"}
+LOGO_URL_PNG = env.get_str("LOGO_URL_PNG", "https://edx-cdn.org/v3/default/logo.png")
 
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

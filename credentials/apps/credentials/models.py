@@ -3,6 +3,7 @@
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from credentials.apps.catalog.models import CourseRun, Program
 from credentials.apps.core.models import TimeStampedModel
 from credentials.apps.credentials.constants import SIGNATORY_IMAGE_MAX_BYTES, CertificateType, UserCredentialStatus
+from credentials.apps.credentials.sanitizer import clean_html
 
 # An edX course key: `course-v1:ORG+COURSE+RUN` or the legacy `ORG/COURSE/RUN`.
 COURSE_KEY_PATTERN = re.compile(
@@ -224,3 +226,69 @@ class UserCredentialDateOverride(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user_credential_id}: {self.date.isoformat()}"
+
+
+class ProgramCompletionEmailConfiguration(TimeStampedModel):
+    """Extra text for the program completion e-mail, for one program, one program type or by default.
+
+    ``identifier`` is a program UUID (hyphenated or hex), a program type slug, or "default"; the most
+    specific enabled match is used (spec/models.md §3.8, credentials.emails).
+    """
+
+    DEFAULT_TEMPLATE_IDENTIFIER = "default"
+
+    identifier = models.CharField(
+        max_length=50,
+        unique=True,
+        help_text='A program UUID (with or without hyphens), a program type slug such as "professional-certificate", '
+        'or "default" for every other program.',
+    )
+    html_template = models.TextField(
+        help_text="HTML added to the e-mail. Allowed tags: a, b, blockquote, div, em, h1-h6, i, li, ol, p, span, "
+        "strong, ul; any other tag is shown as text."
+    )
+    plaintext_template = models.TextField(help_text="The same text for the plain-text part of the e-mail.")
+    enabled = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Program completion e-mail configuration"
+
+    def __str__(self):
+        return self.identifier
+
+    def save(self, *args, **kwargs):
+        # Disallowed tags are escaped, not stripped (spec/models.md §3.8).
+        self.html_template = clean_html(self.html_template, allowed_tags=frozenset(settings.ALLOWED_EMAIL_HTML_TAGS))
+        super().save(*args, **kwargs)
+
+
+class RevokeCertificatesConfig(models.Model):
+    """The argument string of the ``revoke_certificates --args-from-database`` run (spec/models.md §3.9).
+
+    Rows are never edited: each save adds a new row and the newest one is current, so the admin keeps
+    the history of who asked for which revocation.
+    """
+
+    change_date = models.DateTimeField(auto_now_add=True, verbose_name="change date")
+    changed_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, editable=False, verbose_name="changed by"
+    )
+    enabled = models.BooleanField(default=False)
+    arguments = models.TextField(
+        blank=True,
+        default="",
+        help_text="Arguments of revoke_certificates, e.g. --credential_id 222 --lms_user_ids 867 5309 925",
+    )
+
+    class Meta:
+        verbose_name = "revoke_certificates argument"
+        ordering = ["-change_date", "-id"]
+
+    def __str__(self):
+        return self.arguments
+
+    @classmethod
+    def current(cls):
+        """The newest row, or an unsaved disabled one when there is none."""
+        return cls.objects.order_by("-change_date", "-id").first() or cls(enabled=False)
