@@ -211,6 +211,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [],
     "EXCEPTION_HANDLER": "credentials.apps.api.exceptions.exception_handler",
+    # Wire compatibility: list errors as upstream sends them, [{}, {"name": [...]}], not {"1": {...}}.
+    "LIST_SERIALIZER_ERRORS_AS_DICT": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Credentials API",

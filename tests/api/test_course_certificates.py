@@ -1,0 +1,109 @@
+"""/api/v2/course_certificates/ as Studio and the LMS push them (spec/api.md §8)."""
+
+import pytest
+
+from credentials.apps.credentials.models import CourseCertificate
+from tests.factories import CourseCertificateFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v2/course_certificates/"
+
+
+def configuration_body(course_run, **overrides):
+    return {
+        "course_id": course_run.key,
+        "certificate_type": "verified",
+        "certificate_available_date": "2024-05-11T00:00:00Z",
+        "is_active": True,
+        **overrides,
+    }
+
+
+def test_lms_pushes_a_configuration(api_client, lms, course_run, site):
+    response = api_client.post(URL, configuration_body(course_run), format="json", **lms)
+
+    assert response.status_code == 201
+    configuration = CourseCertificate.objects.get()
+    assert response.json() == {
+        "id": configuration.pk,
+        "site": site.pk,
+        "course_id": course_run.key,
+        "course_run": course_run.key,
+        "certificate_type": "verified",
+        "certificate_available_date": "2024-05-11T00:00:00Z",
+        "is_active": True,
+    }
+
+
+def test_posting_again_updates_it_and_still_answers_201(api_client, lms, course_run):
+    api_client.post(URL, configuration_body(course_run), format="json", **lms)
+
+    response = api_client.post(
+        URL, configuration_body(course_run, certificate_available_date=None, is_active=False), format="json", **lms
+    )
+
+    assert response.status_code == 201
+    configuration = CourseCertificate.objects.get()
+    assert (configuration.certificate_available_date, configuration.is_active) == (None, False)
+
+
+def test_omitted_fields_default_instead_of_500(api_client, lms, course_run):
+    response = api_client.post(URL, {"course_id": course_run.key, "certificate_type": "honor"}, format="json", **lms)
+
+    assert response.status_code == 201
+    assert (response.json()["is_active"], response.json()["certificate_available_date"]) == (False, None)
+
+
+def test_unknown_run_is_stored_without_a_catalog_link(api_client, lms, site):
+    response = api_client.post(
+        URL, {"course_id": "course-v1:A+B+C", "certificate_type": "verified"}, format="json", **lms
+    )
+
+    assert response.status_code == 201
+    assert response.json()["course_run"] is None
+
+
+def test_invalid_course_key_is_400(api_client, lms, site):
+    response = api_client.post(URL, {"course_id": "not a key", "certificate_type": "verified"}, format="json", **lms)
+
+    assert response.json() == {"course_id": ["Invalid course key."]}
+
+
+def test_invalid_type_is_400(api_client, lms, course_run):
+    response = api_client.post(URL, configuration_body(course_run, certificate_type="gold"), format="json", **lms)
+
+    assert response.json() == {"certificate_type": ['"gold" is not a valid choice.']}
+
+
+def test_a_second_type_for_a_catalog_run_is_400_not_500(api_client, lms, course_run):
+    api_client.post(URL, configuration_body(course_run), format="json", **lms)
+
+    response = api_client.post(URL, configuration_body(course_run, certificate_type="honor"), format="json", **lms)
+
+    assert response.status_code == 400
+    assert CourseCertificate.objects.count() == 1
+
+
+def test_non_staff_are_refused(api_client, learner, course_run):
+    assert api_client.post(URL, configuration_body(course_run), format="json", **learner).status_code == 403
+    assert api_client.post(URL, configuration_body(course_run), format="json").status_code == 401
+
+
+def test_get_put_and_patch_by_course_id(api_client, lms, course_run, site):
+    CourseCertificateFactory(site=site, course_run=course_run, certificate_type="verified")
+
+    assert api_client.get(f"{URL}{course_run.key}/", **lms).json()["certificate_type"] == "verified"
+    patched = api_client.patch(f"{URL}{course_run.key}/", {"is_active": False}, format="json", **lms)
+    assert (patched.status_code, patched.json()["is_active"]) == (200, False)
+    put = api_client.put(
+        f"{URL}{course_run.key}/",
+        {"course_id": course_run.key, "certificate_type": "verified", "is_active": True},
+        format="json",
+        **lms,
+    )
+    assert (put.status_code, put.json()["is_active"]) == (200, True)
+
+
+def test_unknown_course_id_is_404(api_client, lms, site):
+    assert api_client.get(f"{URL}course-v1:No+Such+Run/", **lms).status_code == 404
