@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 
 from credentials.apps.core.constants import ADMINS_GROUP
@@ -124,10 +124,14 @@ def sync_user_from_jwt(username, payload):
     should_be_admin = bool(payload.get("administrator"))
     if should_be_admin != user.in_admins:
         admins, _ = Group.objects.get_or_create(name=ADMINS_GROUP)
-        if should_be_admin:
-            user.groups.add(admins)
-        else:
-            user.groups.remove(admins)
+        try:
+            with transaction.atomic():
+                if should_be_admin:
+                    user.groups.add(admins)
+                else:
+                    user.groups.remove(admins)
+        except IntegrityError:
+            pass  # a concurrent first request of the same user added the membership already
         user.in_admins = should_be_admin
     return user
 
