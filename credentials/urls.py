@@ -5,14 +5,28 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from credentials.apps.api import urls as api_urls
+from credentials.apps.core import sso
 from credentials.apps.core import views as core_views
 
 admin.site.site_header = admin.site.site_title = "Credentials Administration"
+
+# Sign-in with the LMS (core/sso.py), also under /api-auth/ for the browsable API's log in / log out links.
+sign_in_urlpatterns = [
+    path("login/", sso.login_redirect, name="login"),
+    path("logout/", sso.logout_view, name="logout"),
+]
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("auto_auth/", core_views.auto_auth, name="auto_auth"),
     path("admin/", admin.site.urls),
+    *sign_in_urlpatterns,
+    # Before social-auth's own views: begin also answers GET, complete shows failures as a page.
+    path("login/inactive/", sso.inactive_account, name="sso-inactive"),
+    path("login/<str:backend>/", sso.begin, name="sso-begin"),
+    path("complete/<str:backend>/", sso.complete, name="sso-complete"),
+    path("", include("social_django.urls", namespace="social")),
+    path("api-auth/", include((sign_in_urlpatterns, "rest_framework"))),
     path("api/", include("credentials.apps.api.urls")),
     path(
         "api/credentials/",

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "simple_history",
     "waffle",
     "corsheaders",
+    "social_django",
     "credentials.apps.core",
     "credentials.apps.catalog",
     "credentials.apps.credentials",
@@ -85,7 +86,8 @@ CACHES = {"default": env.cache_from_url(env.get_str("CACHE_URL", "locmem://"))}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["credentials.apps.core.backends.ModelBackend"]
+# SSO with the LMS first (core/sso.py), then username + password for local accounts (the admin login form).
+AUTHENTICATION_BACKENDS = ["credentials.apps.core.sso.EdXOAuth2", "credentials.apps.core.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -177,7 +179,29 @@ SOCIAL_AUTH_EDX_OAUTH2_KEY = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_KEY", "credenti
 SOCIAL_AUTH_EDX_OAUTH2_SECRET = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "credentials-sso-secret")
 SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT", "http://127.0.0.1:8000")
 SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT", None)
-SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL", "http://127.0.0.1:8000/logout")
+# Where /logout/ sends the browser; unset means <PUBLIC_URL_ROOT or URL_ROOT>/logout. With LOGOUT_REDIRECT_URL set,
+# the LMS is asked to come back there (?client_id=<KEY>&redirect_url=...).
+SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL", None)
+SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL", None)
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = env.get_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", False)
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_USER_FIELDS = ["username", "email", "first_name", "last_name"]
+SOCIAL_AUTH_INACTIVE_USER_URL = "/login/inactive/"
+# spec/integration.md §4.5: staff and superuser flags, username and e-mail are never changed by user_details.
+SOCIAL_AUTH_PIPELINE = [
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "credentials.apps.core.sso.get_user_if_exists",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+    "credentials.apps.core.sso.update_email",
+    "credentials.apps.core.sso.update_full_name",
+    "credentials.apps.core.sso.update_lms_user_id",
+]
 
 LEARNER_RECORD_MFE_RECORDS_PAGE_URL = env.get_str("LEARNER_RECORD_MFE_RECORDS_PAGE_URL", "")
 

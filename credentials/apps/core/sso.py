@@ -1,0 +1,216 @@
+"""Browser sign-in with the LMS: the ``edx-oauth2`` social-auth backend, its pipeline steps and views.
+
+The flow (spec/integration.md §4.5, spec/pages.md §6.3):
+
+1. ``/login/?next=/path`` → ``/login/edx-oauth2/?next=/path`` → the LMS's ``/oauth2/authorize``;
+2. the LMS sends the browser back to ``/complete/edx-oauth2/`` with a code; the server exchanges it at
+   ``<URL_ROOT>/oauth2/access_token`` for a JWT access token (``token_type=jwt``) and reads the user's
+   details from that token's claims;
+3. the pipeline (settings.SOCIAL_AUTH_PIPELINE) finds or creates the local user and copies the name,
+   e-mail and LMS user id onto it, then Django logs the user in and the browser goes to ``next``;
+4. ``/logout/`` ends the session and sends the browser to the LMS's logout page.
+
+Staff and superuser flags are never changed by sign-in: they are managed in the admin (and by the
+``administrator`` claim of API JWTs).
+"""
+
+import logging
+from urllib.parse import urlencode
+
+import jwt
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+from social_core.actions import do_auth
+from social_core.backends.oauth import BaseOAuth2
+from social_core.exceptions import AuthResponseError, SocialAuthBaseException
+from social_django import views as social_views
+from social_django.utils import psa
+
+from credentials.apps.core.models import User
+
+log = logging.getLogger(__name__)
+
+BACKEND_NAME = "edx-oauth2"
+
+
+def _setting(name, default=None):
+    return getattr(settings, f"SOCIAL_AUTH_EDX_OAUTH2_{name}", default)
+
+
+def lms_public_root():
+    """The LMS root browsers reach (authorize and logout pages)."""
+    return (_setting("PUBLIC_URL_ROOT") or _setting("URL_ROOT") or "").rstrip("/")
+
+
+def lms_server_root():
+    """The LMS root this server reaches (token endpoint)."""
+    return (_setting("URL_ROOT") or "").rstrip("/")
+
+
+class EdXOAuth2(BaseOAuth2):
+    """Authorization-code flow against the LMS; the user's details are the claims of the JWT access token."""
+
+    name = BACKEND_NAME
+    ACCESS_TOKEN_METHOD = "POST"
+    DEFAULT_SCOPE = ["user_id", "profile", "email"]
+    ID_KEY = "preferred_username"
+    EXTRA_DATA = [("user_id", "user_id"), ("refresh_token", "refresh_token", True), ("expires_in", "expires")]
+
+    def authorization_url(self):
+        return f"{lms_public_root()}/oauth2/authorize"
+
+    def access_token_url(self):
+        return f"{lms_server_root()}/oauth2/access_token"
+
+    def auth_complete_params(self, state=None):
+        return {**super().auth_complete_params(state), "token_type": "jwt"}
+
+    def user_data(self, access_token, *args, **kwargs):
+        # The token came straight from the LMS over the back channel, so its signature is not checked
+        # (spec/integration.md §4.5 step 2); a token that is not a JWT at all is a provider error.
+        try:
+            claims = jwt.decode(access_token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise AuthResponseError(self, code="malformed_response", stage="user_info") from exc
+        copied = ("preferred_username", "email", "name", "given_name", "family_name", "locale", "user_id")
+        data = {claim: claims.get(claim) for claim in copied}
+        data["administrator"] = claims.get("administrator", False)
+        data["superuser"] = claims.get("superuser", False)
+        return data
+
+    def get_user_details(self, response):
+        locale = response.get("locale")
+        return {
+            "username": response.get("preferred_username"),
+            "email": response.get("email"),
+            "full_name": response.get("name"),
+            "first_name": response.get("given_name"),
+            "last_name": response.get("family_name"),
+            "language": locale.lower().replace("_", "-") if isinstance(locale, str) else None,
+            "user_id": response.get("user_id"),
+            # Reported, never applied: user_details protects these (spec/integration.md §4.5 step 4).
+            "is_staff": bool(response.get("administrator", False)),
+            "is_superuser": bool(response.get("superuser", False)),
+        }
+
+    def get_user_id(self, details, response):
+        return details.get("username") or response.get("preferred_username")
+
+
+# --- Pipeline steps (settings.SOCIAL_AUTH_PIPELINE) -------------------------------------------------------
+
+
+def get_user_if_exists(strategy, details, user=None, *args, **kwargs):
+    """Reuse the local user with the LMS username instead of creating a suffixed duplicate."""
+    if user:
+        return {"is_new": False}
+    existing = User.objects.filter(username=details.get("username")).first() if details.get("username") else None
+    if existing is not None:
+        return {"is_new": False, "user": existing}
+    return {}
+
+
+def update_email(strategy, details, user=None, *args, **kwargs):
+    """Keep the e-mail the LMS has, but only for the user the LMS named (never another account)."""
+    if user is None or not details.get("email"):
+        return
+    if user.username != details.get("username"):
+        log.warning("Not updating the e-mail of user %s: the LMS signed in %s", user.username, details.get("username"))
+        return
+    if user.email != details["email"]:
+        user.email = details["email"]
+        user.save(update_fields=["email"])
+
+
+def update_full_name(strategy, details, user=None, *args, **kwargs):
+    full_name = details.get("full_name")
+    if user is not None and full_name and user.full_name != full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+
+
+def update_lms_user_id(strategy, details, user=None, *args, **kwargs):
+    try:
+        lms_user_id = int(details["user_id"]) if details.get("user_id") is not None else None
+    except (TypeError, ValueError):
+        lms_user_id = None
+    if user is not None and lms_user_id is not None and user.lms_user_id != lms_user_id:
+        user.lms_user_id = lms_user_id
+        user.save(update_fields=["lms_user_id"])
+
+
+# --- Views ---------------------------------------------------------------------------------------------
+
+
+@never_cache
+def login_redirect(request):
+    """``/login/`` → the LMS sign-in, keeping the query string (``next``)."""
+    target = f"/login/{BACKEND_NAME}/"
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{target}?{query}" if query else target)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@psa("social:complete")
+def begin(request, backend):
+    """Start the sign-in: end any current session, then go to the LMS's authorize page.
+
+    GET is accepted, unlike social-auth-app-django 8's POST-only begin view, because the LMS, the
+    Learner Record front-end and every ``login_required`` redirect link here with a plain GET
+    (spec/pages.md §6.3). A forged GET cannot sign anyone into someone else's account: the ``state``
+    stored in this browser's session must come back from the LMS, which signs in whoever uses it.
+    """
+    if request.user.is_authenticated:
+        logout(request)
+    return do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
+
+
+# Where each kind of sign-in failure comes from → the status the browser gets (DESIGN.md §5.1).
+FAILURE_STATUS = {"request": 400, "session": 400, "local_policy": 403, "provider_response": 502}
+
+
+@never_cache
+def complete(request, backend):
+    """The LMS's callback. A failed sign-in shows a page with a retry link instead of a 500."""
+    try:
+        return social_views.complete(request, backend)
+    except SocialAuthBaseException as exc:
+        status = FAILURE_STATUS.get(getattr(exc, "source", None))
+        if status is None:
+            raise  # configuration or storage problem: a real server error, logged as one
+        log.warning("Sign-in with the LMS failed (%s, %s): %s", exc.code, exc.stage, exc.detail or exc)
+        return render(request, "core/sign_in_failed.html", {"reason": str(exc)}, status=status)
+
+
+@never_cache
+def inactive_account(request):
+    """Where an inactive local account lands after the LMS signed it in (SOCIAL_AUTH_INACTIVE_USER_URL).
+
+    Without this page social-auth would send it back to /login/, which the LMS answers at once: a loop.
+    """
+    reason = "Your account on this service is inactive. Please contact support to have it reactivated."
+    return render(request, "core/sign_in_failed.html", {"reason": reason, "retry": False}, status=403)
+
+
+def lms_logout_url():
+    url = (_setting("LOGOUT_URL") or f"{lms_public_root()}/logout").rstrip("/")
+    redirect_url = _setting("LOGOUT_REDIRECT_URL")
+    if redirect_url:
+        url = f"{url}?{urlencode({'client_id': _setting('KEY'), 'redirect_url': redirect_url})}"
+    return url
+
+
+@never_cache
+@xframe_options_exempt
+def logout_view(request):
+    """End the session; ``?no_redirect=1`` answers an empty 200 (the LMS loads this in an iframe)."""
+    logout(request)
+    if request.GET.get("no_redirect"):
+        return HttpResponse("")
+    return HttpResponseRedirect(lms_logout_url())
