@@ -165,3 +165,21 @@ class UserGradeFactory(factory.django.DjangoModelFactory):
     letter_grade = "A"
     percent_grade = "0.9000"
     verified = True
+
+
+class ProgramCertRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = records_models.ProgramCertRecord
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.SubFactory(ProgramFactory)
+
+
+class UserCreditPathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = records_models.UserCreditPathway
+
+    user = factory.SubFactory(UserFactory)
+    pathway = factory.SubFactory(PathwayFactory)
+    program = factory.SubFactory(ProgramFactory)
+    status = records_models.UserCreditPathway.SENT
