@@ -56,6 +56,15 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## bench-catalog: copy_catalog of 1,000 programs from bench/fake_discovery.py on DATABASE_URL (default SQLite)
+bench-catalog: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
+	$(BIN)/python bench/catalog_sync.py
+
+## bench: every benchmark
+bench: bench-catalog
+
+.PHONY: bench bench-catalog
+
 ## requirements: recompile the pinned requirements/*.txt from requirements/*.in
 requirements: $(BIN)/python
 	$(BIN)/pip install -q pip-tools

@@ -69,6 +69,23 @@ def test_first_sync_copies_every_resource_with_the_spec_field_mapping(site, samp
     assert _uuids(api.get_ordered(published, "programs")) == [sample.retired["uuid"], sample.science["uuid"]]
 
 
+def test_first_sync_links_rows_on_a_database_that_does_not_return_inserted_ids(site, sample, monkeypatch):
+    # MySQL 8 answers a bulk insert without the new ids; the sync then reads them back by uuid.
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+
+    outcome = copy_catalog()
+
+    assert outcome.status == 0, outcome.err
+    science = Program.objects.get(uuid=sample.science["uuid"])
+    assert _uuids(api.get_ordered(science, "course_runs")) == [
+        sample.chemistry["course_runs"][0]["uuid"],
+        sample.physics["course_runs"][1]["uuid"],
+    ]
+    physics = Course.objects.get(uuid=sample.physics["uuid"])
+    assert _uuids(api.get_ordered(physics, "owners")) == [sample.harvard["uuid"], sample.mit["uuid"]]
+    assert physics.course_runs.count() == 2
+
+
 def test_an_unpublished_pathway_links_no_programs(site, sample):
     copy_catalog()
 

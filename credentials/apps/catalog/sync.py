@@ -330,12 +330,14 @@ class _SiteSync:
         existing = {program.uuid: program for program in Program.objects.filter(site=self.site, uuid__in=list(wanted))}
         rows, created, updated = self._upsert("programs", Program, wanted, existing, len(items))
 
-        # Site-scoped, unlike upstream: two sites may hold the same course-run uuid.
+        # Site-scoped, unlike upstream: two sites may hold the same course-run uuid. Filtering on the course
+        # uuids too lets the database start from the (site, uuid) index of courses; runs have no uuid index.
+        course_uuids = {course_uuid for refs in run_refs.values() for course_uuid, _ in refs}
         run_uuids = {run_uuid for refs in run_refs.values() for _, run_uuid in refs}
         run_ids = {
             (course_uuid, run_uuid): pk
             for run_uuid, course_uuid, pk in CourseRun.objects.filter(
-                course__site=self.site, uuid__in=list(run_uuids)
+                course__site=self.site, course__uuid__in=list(course_uuids), uuid__in=list(run_uuids)
             ).values_list("uuid", "course__uuid", "pk")
         }
         program_runs = {}

@@ -78,8 +78,8 @@ class Command(BaseCommand):
             problems.append(f"the catalog of {', '.join(failed)} could not be synced (see ERROR above)")
         if pending:
             problems.append(
-                f"data discovery no longer returns remains on {', '.join(pending)} (review the UUIDs above, then "
-                "re-run with --delete or remove what protects it)"
+                f"data discovery no longer returns remains on {', '.join(pending)} (review its UUIDs, listed by "
+                "--dry-run, then re-run with --delete or remove what protects it)"
             )
         if problems:
             raise CommandError("; ".join(problems) + ".", returncode=1)
