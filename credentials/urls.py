@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from credentials.apps.api import urls as api_urls
+from credentials.apps.api.records_views import CsrfTokenView
 from credentials.apps.core import sso
 from credentials.apps.core import views as core_views
 
@@ -32,6 +33,8 @@ urlpatterns = [
         "api/credentials/",
         include(([path("v1/", include((api_urls.credentials_v1_urlpatterns, "v1")))], "credentials_api")),
     ),
+    path("records/", include("credentials.apps.records.urls")),
+    path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

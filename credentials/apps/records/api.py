@@ -1,15 +1,29 @@
-"""The records app's public interface: grades, learner certificate status and username replacement."""
+"""The records app's public interface: grades, learner certificate status, username replacement, and
+learner records (the record builder, the records list, sharing, sending to credit pathways, the CSV)."""
 
 import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import formataddr
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
 
-from credentials.apps.catalog.models import CourseRun
+from credentials.apps.catalog import api as catalog_api
+from credentials.apps.catalog.models import CourseOwner, CourseRun, Pathway, Program, ProgramCourseRun
+from credentials.apps.core import api as core_api
 from credentials.apps.core.models import User
 from credentials.apps.credentials import api as credentials_api
-from credentials.apps.credentials.models import CourseCertificate, UserCredential
-from credentials.apps.records.models import UserGrade
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, UserCredential
+from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
 
 log = logging.getLogger(__name__)
 
@@ -172,3 +186,554 @@ def replace_usernames(mappings):
             log.exception("Username replacement %s -> %s failed", current, new)
             failed.append({current: new})
     return successful, failed
+
+
+# --- Program records (spec/pages.md §5, spec/models.md §6.2-6.5) ---------------------------------------
+
+
+class RecordNotFound(Exception):
+    """A learner, program, pathway or shared record named by the request does not exist (404)."""
+
+
+class RecordPermissionDenied(Exception):
+    """The requester may act only for themself, unless staff (403)."""
+
+
+class SendFailed(Exception):
+    """The e-mail backend refused the credit request."""
+
+
+def records_enabled(site):
+    """Whether the site shows learner records (SiteConfiguration.records_enabled; a site without one: no)."""
+    configuration = core_api.get_site_configuration(site)
+    return bool(configuration and configuration.records_enabled)
+
+
+def may_act_for(requester, username):
+    """A learner acts for themself; staff and superusers for anyone (spec/pages.md §5.4-5.5)."""
+    return requester.is_authenticated and (
+        requester.username == username or requester.is_staff or requester.is_superuser
+    )
+
+
+def get_learner(username):
+    return User.objects.filter(username=username).first()
+
+
+def get_record_program(*, site, uuid):
+    """The site's program with everything a record shows loaded in four queries; None when unknown."""
+    return (
+        Program.objects.filter(site=site, uuid=uuid)
+        .prefetch_related(
+            catalog_api.prefetch_ordered(Program, "course_runs", "course"),
+            Prefetch(
+                "course_run_links__course_run__course__owner_links",
+                queryset=CourseOwner.objects.select_related("organization").order_by("sort_value", "id"),
+            ),
+            catalog_api.prefetch_ordered(Program, "authoring_organizations"),
+        )
+        .first()
+    )
+
+
+def get_shared_record(uuid):
+    """The shared record with this uuid (any site, as upstream), with its learner and program; or None."""
+    return ProgramCertRecord.objects.filter(uuid=uuid).select_related("user", "program").first()
+
+
+def _names(organizations):
+    return ", ".join(organization.name for organization in organizations)
+
+
+def _program_completed(username, program_uuid, *, visible_only=True):
+    """An awarded program credential for this program uuid, on any site (spec/models.md §6.3, §6.5)."""
+    credentials = UserCredential.objects.filter(
+        username=username,
+        status=credentials_api.AWARDED,
+        credential_content_type=credentials_api.program_content_type(),
+        credential_id__in=ProgramCertificate.objects.filter(program_uuid=program_uuid).values("pk"),
+    )
+    if visible_only:
+        credentials = credentials_api.filter_visible(credentials)
+    return credentials.exists()
+
+
+def _grade_rows(user, runs):
+    """The per-course rows of spec/pages.md §5.6 and the record's last update; four queries at most.
+
+    Returns (rows, last_updated, empty).
+    """
+    run_by_key, run_by_id = {}, {}
+    for run in runs:
+        run_by_key.setdefault(run.key, run)
+        run_by_id[run.pk] = run
+
+    # C: the learner's visible course credentials of any status in the program's runs (by run key, any
+    # site, as upstream); G: their verified grades in those runs. Both in id order, so "last wins" and
+    # "first of equal grades wins" are deterministic.
+    configurations = {}
+    credentials, grades = [], []
+    if runs:
+        configurations = {
+            configuration.pk: configuration
+            for configuration in CourseCertificate.objects.filter(course_id__in=list(run_by_key))
+        }
+    if configurations:
+        credentials = list(
+            credentials_api.filter_visible(
+                UserCredential.objects.filter(
+                    username=user.username,
+                    credential_content_type=credentials_api.course_content_type(),
+                    credential_id__in=list(configurations),
+                )
+            )
+            .select_related("date_override")
+            .order_by("id")
+        )
+    if credentials:
+        grades = UserGrade.objects.filter(username=user.username, course_run_id__in=list(run_by_id), verified=True)
+        grades = list(grades.order_by("id"))
+
+    credential_by_key = {}
+    awarded = {}  # course id → (credential, its run in the program)
+    for credential in credentials:
+        key = configurations[credential.credential_id].course_id
+        credential_by_key[key] = credential
+        if credential.status == credentials_api.AWARDED:
+            awarded[run_by_key[key].course_id] = (credential, run_by_key[key])
+
+    attempts, best, last_updated = Counter(), {}, None
+    for grade in grades:
+        run = run_by_id[grade.course_run_id]
+        credential = credential_by_key.get(run.key)
+        if credential is None:
+            continue  # a grade without a credential in its run counts for nothing
+        attempts[run.course_id] += 1
+        visible = credentials_api.course_visible_date(credential, configurations[credential.credential_id])
+        last_updated = max(date for date in (last_updated, visible, grade.modified) if date is not None)
+        if credential.status == credentials_api.AWARDED:
+            current = best.get(run.course_id)
+            if current is None or grade.percent_grade > current.percent_grade:
+                best[run.course_id] = grade
+
+    rows, emitted = [], set()
+    for run in runs:
+        course = run.course
+        if course.pk in emitted:
+            continue
+        credential, awarded_run = awarded.get(course.pk, (None, None))
+        grade = best.get(course.pk)
+        row = {
+            "name": course.title or course.key,
+            "school": _names(catalog_api.get_ordered(course, "owners")),
+            "attempts": "",
+            "course_id": "",
+            "issue_date": "",
+            "percent_grade": "",
+            "letter_grade": "",
+        }
+        if credential is not None and awarded_run.key == run.key:
+            configuration = configurations[credential.credential_id]
+            row["course_id"] = run.key
+            row["issue_date"] = credentials_api.course_visible_date(
+                credential, configuration, with_override=True
+            ).isoformat()
+            if grade is not None:  # case 1: earned, with a grade
+                row["attempts"] = attempts[course.pk]
+                row["percent_grade"] = float(grade.percent_grade)
+                row["letter_grade"] = grade.letter_grade or "N/A"
+            # else case 2: earned, no grade on file
+        elif credential is not None or grade is not None:
+            continue  # earned in another run of this course: that run's row comes
+        # else case 3: not earned, name and school only
+        rows.append(row)
+        emitted.add(course.pk)
+    return rows, last_updated, not best
+
+
+def _pathways(user, program):
+    """Every pathway linked to the program, whatever its status, with whether this learner sent to it."""
+    sent = UserCreditPathway.objects.filter(user=user, pathway=OuterRef("pk"), status=UserCreditPathway.SENT)
+    pathways = Pathway.objects.filter(programs=program).annotate(sent=Exists(sent)).order_by("name", "id")
+    return [
+        {
+            "name": pathway.name,
+            "id": pathway.pk,
+            "status": UserCreditPathway.SENT if pathway.sent else "",
+            "is_active": bool(pathway.email),
+            "pathway_type": pathway.pathway_type,
+        }
+        for pathway in pathways
+    ]
+
+
+def build_program_record(*, site, user, program):
+    """The learner's record for ``program`` (loaded by ``get_record_program``), spec/pages.md §5.6.
+
+    One builder for the JSON API, the pages and the CSV. A fixed number of queries (ten at most),
+    however many courses the program has.
+    """
+    runs = [link.course_run for link in program.course_run_links.all()]
+    rows, last_updated, empty = _grade_rows(user, runs)
+    configuration = core_api.get_site_configuration(site)
+    shared_uuid = ProgramCertRecord.objects.filter(user=user, program=program).values_list("uuid", flat=True).first()
+    return {
+        "learner": {"full_name": user.get_full_name(), "username": user.username, "email": user.email},
+        "program": {
+            "name": program.title,
+            "type": slugify(program.type),
+            "type_name": program.type,
+            "completed": _program_completed(user.username, program.uuid),
+            "empty": empty,
+            # Upstream falls back to naive local time; an aware "now" reads the same and parses everywhere.
+            "last_updated": (last_updated or timezone.now()).isoformat(),
+            "school": _names(catalog_api.get_ordered(program, "authoring_organizations")),
+        },
+        "platform_name": configuration.platform_name if configuration else "",
+        "grades": rows,
+        "pathways": _pathways(user, program),
+        "shared_program_record_uuid": shared_uuid.hex if shared_uuid else None,
+    }
+
+
+def sendable_pathways(program):
+    """The pathways a record of ``program`` may be sent to: published credit pathways (spec/pages.md §5.5)."""
+    return list(
+        Pathway.objects.filter(programs=program, status=Pathway.PUBLISHED, pathway_type=Pathway.CREDIT).order_by(
+            "name", "id"
+        )
+    )
+
+
+def list_program_records(*, site, user):
+    """The programs in the learner's records list (spec/models.md §6.2), ordered by title. Three queries.
+
+    A program is listed once the learner holds an awarded, visible course certificate (configured on
+    this site) in one of its runs; ``completed`` when they also hold its awarded, visible program one.
+    """
+    awarded = credentials_api.filter_visible(
+        UserCredential.objects.filter(username=user.username, status=credentials_api.AWARDED)
+    )
+    earned_runs = CourseCertificate.objects.filter(
+        site=site,
+        course_run__isnull=False,
+        pk__in=awarded.filter(credential_content_type=credentials_api.course_content_type()).values("credential_id"),
+    ).values("course_run_id")
+    programs = (
+        Program.objects.filter(
+            site=site,
+            status__in=[Program.ACTIVE, Program.RETIRED],
+            pk__in=ProgramCourseRun.objects.filter(course_run_id__in=earned_runs).values("program_id"),
+        )
+        .prefetch_related(catalog_api.prefetch_ordered(Program, "authoring_organizations"))
+        .order_by("title", "id")
+    )
+    programs = list(programs)
+    completed = set()
+    if programs:
+        completed = set(
+            ProgramCertificate.objects.filter(
+                site=site,
+                pk__in=awarded.filter(credential_content_type=credentials_api.program_content_type()).values(
+                    "credential_id"
+                ),
+            ).values_list("program_uuid", flat=True)
+        )
+    return [
+        {
+            "name": program.title,
+            "uuid": program.uuid.hex,
+            "type": slugify(program.type),
+            "type_name": program.type,
+            "partner": _names(catalog_api.get_ordered(program, "authoring_organizations")),
+            "completed": program.uuid in completed,
+            "empty": False,  # every listed program has an earned run (spec/models.md §6.2)
+        }
+        for program in programs
+    ]
+
+
+@dataclass(frozen=True)
+class EarnedCredential:
+    uuid: str
+    title: str
+    kind: str  # "program" or "course"
+    type_name: str
+    issued: datetime
+
+    @property
+    def url(self):
+        return f"/credentials/{self.uuid}/"
+
+
+def list_earned_credentials(*, site, username):
+    """The learner's awarded, visible certificates on this site, programs and courses, newest first.
+
+    Each is dated as its certificate page dates it: a program by its visible date, a course by its
+    available date or award date. Three queries.
+    """
+    credentials = list(
+        credentials_api.filter_visible(
+            credentials_api.credentials_on_site(site).filter(username=username, status=credentials_api.AWARDED)
+        )
+    )
+    program_type, course_type = credentials_api.program_content_type(), credentials_api.course_content_type()
+    ids = {program_type.pk: set(), course_type.pk: set()}
+    for credential in credentials:
+        ids[credential.credential_content_type_id].add(credential.credential_id)
+    programs = courses = {}
+    if ids[program_type.pk]:
+        programs = ProgramCertificate.objects.select_related("program").in_bulk(ids[program_type.pk])
+    if ids[course_type.pk]:
+        courses = CourseCertificate.objects.select_related("course_run__course").in_bulk(ids[course_type.pk])
+
+    earned = []
+    for credential in credentials:
+        if credential.credential_content_type_id == program_type.pk:
+            configuration = programs[credential.credential_id]
+            program = configuration.program
+            title = configuration.title or (program.title if program else str(configuration.program_uuid))
+            earned.append(
+                EarnedCredential(
+                    uuid=credential.uuid.hex,
+                    title=title,
+                    kind="program",
+                    type_name=program.type if program else "",
+                    issued=credentials_api.program_visible_date(credential),
+                )
+            )
+        else:
+            configuration = courses[credential.credential_id]
+            run = configuration.course_run
+            title = configuration.title or (run.title if run else None) or configuration.course_id
+            earned.append(
+                EarnedCredential(
+                    uuid=credential.uuid.hex,
+                    title=title,
+                    kind="course",
+                    type_name=configuration.get_certificate_type_display(),
+                    issued=credentials_api.course_visible_date(credential, configuration),
+                )
+            )
+    earned.sort(key=lambda item: item.issued, reverse=True)
+    return earned
+
+
+# --- Sharing and sending (spec/pages.md §5.4-5.5) ------------------------------------------------------
+
+
+def public_record_path(record):
+    return reverse("records:public_programs", args=[record.uuid.hex])
+
+
+def _get_or_create_record(learner, program):
+    # get_or_create re-reads after losing an insert race, so concurrent shares give one row (DESIGN.md §5.8).
+    return ProgramCertRecord.objects.get_or_create(user=learner, program=program)
+
+
+def share_program_record(*, site, requester, username, program_uuid):
+    """Create (or return) the learner's public link for a program. Returns (record, created).
+
+    Raises RecordNotFound (unknown learner, checked first as upstream does; or a program not on the
+    site) and RecordPermissionDenied (someone else's record, requester not staff).
+    """
+    learner = get_learner(username)
+    if learner is None:
+        raise RecordNotFound("User does not exist")
+    if not may_act_for(requester, username):
+        raise RecordPermissionDenied("Permission denied")
+    program = Program.objects.filter(site=site, uuid=program_uuid).first()
+    if program is None:
+        raise RecordNotFound("Program not found")
+    return _get_or_create_record(learner, program)
+
+
+def send_program_record(*, site, requester, username, program_uuid, pathway_id, base_url):
+    """Email the learner's public record to a credit pathway and remember it was sent (spec/pages.md §5.5).
+
+    ``base_url`` is the scheme and host the links in the e-mail start with (e.g. "https://credentials.example.com").
+    Raises RecordPermissionDenied, RecordNotFound (program, published credit pathway of the program,
+    program certificate on the site, learner) and SendFailed when the mail backend fails.
+    """
+    if not may_act_for(requester, username):
+        raise RecordPermissionDenied("Permission denied")
+    program = Program.objects.filter(site=site, uuid=program_uuid).first()
+    if program is None:
+        raise RecordNotFound("Program not found")
+    pathway = Pathway.objects.filter(
+        pk=pathway_id, programs=program, status=Pathway.PUBLISHED, pathway_type=Pathway.CREDIT
+    ).first()
+    if pathway is None:
+        raise RecordNotFound("Pathway not found")
+    certificate = ProgramCertificate.objects.filter(program_uuid=program.uuid, site=site).first()
+    if certificate is None:
+        raise RecordNotFound("Program certificate not found")
+    learner = get_learner(username)
+    if learner is None:
+        raise RecordNotFound("User does not exist")
+
+    record, record_created = _get_or_create_record(learner, program)
+    send_credit_request(
+        site=site,
+        pathway=pathway,
+        program=program,
+        learner=learner,
+        record=record,
+        base_url=base_url,
+        language=certificate.language,
+        program_completed=_program_completed(learner.username, program.uuid, visible_only=False),
+        previously_sent=False,
+    )
+    _mark_sent(learner, pathway, program, record_created=record_created)
+    log.info("Learner %s sent their record for program %s to pathway %s", learner.username, program.uuid, pathway.pk)
+    return record
+
+
+def _mark_sent(learner, pathway, program, *, record_created):
+    """Upsert the UserCreditPathway as "sent" by the rules of spec/pages.md §5.5 step 5."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=program).first()
+                if row is None and not record_created:
+                    row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=None).first()
+                if row is None:
+                    return UserCreditPathway.objects.create(user=learner, pathway=pathway, program=program)
+                row.status, row.program = UserCreditPathway.SENT, program
+                row.save()
+                return row
+        except (IntegrityError, ValidationError):
+            if attempt == 2:  # a concurrent send created the row first; the second pass updates it
+                raise
+    raise AssertionError("unreachable")
+
+
+def _single_line(text):
+    return " ".join(text.split())
+
+
+def send_credit_request(
+    *, site, pathway, program, learner, record, base_url, language, program_completed, previously_sent
+):
+    """The credit-request e-mail to a pathway (spec/pages.md §5.5), HTML and text, naming the learner.
+
+    Upstream puts the requester's name in it, so staff sending for a learner sign with their own name;
+    we always name the learner (DESIGN.md §5.7).
+    """
+    configuration = core_api.get_site_configuration(site)
+    platform_name = (configuration.platform_name if configuration else "") or site.name
+    record_link = base_url.rstrip("/") + public_record_path(record)
+    context = {
+        "pathway_name": pathway.name,
+        "program_name": program.title,
+        "record_link": record_link,
+        "csv_link": record_link + "csv",
+        "previously_sent": previously_sent,
+        "program_completed": program_completed,
+        "platform_name": platform_name,
+        "user_full_name": learner.get_full_name() or learner.username,
+    }
+    with translation.override(translation.to_language(language) if language else settings.LANGUAGE_CODE):
+        subject = _single_line(render_to_string("records/email/credit_request_subject.txt", context))
+        text = render_to_string("records/email/credit_request_body.txt", context)
+        html = render_to_string("records/email/credit_request_body.html", context)
+    from_address = configuration.from_address if configuration else f"no-reply@{site.domain}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=formataddr((_single_line(platform_name), from_address)),
+        to=[pathway.email],
+        reply_to=[learner.email] if learner.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # SMTP and socket errors: the caller answers with a clear error
+        log.exception("Could not send the credit request of %s to pathway %s", learner.username, pathway.pk)
+        raise SendFailed(str(exc)) from exc
+
+
+def resend_records_on_completion(*, credential, created, site, request=None):
+    """When a program credential is first created, re-send the learner's shared record, now complete, to
+    every pathway of the program they already sent it to (spec/models.md §6.5).
+
+    Skipped, with a log line, when records are off, the program is not in the catalog or the learner has
+    no user row (upstream fails the award with a 500 then; DESIGN.md §5.13). Returns the e-mails sent.
+    """
+    if not created or not records_enabled(site):
+        return 0
+    configuration = credential.credential
+    program = Program.objects.filter(site=site, uuid=configuration.program_uuid).first()
+    if program is None:
+        log.info(
+            "No record re-send for %s: program %s is not in the catalog", credential.uuid, configuration.program_uuid
+        )
+        return 0
+    learner = get_learner(credential.username)
+    if learner is None:
+        log.info("No record re-send for %s: no user %s", credential.uuid, credential.username)
+        return 0
+    record = ProgramCertRecord.objects.filter(user=learner, program=program).first()
+    if record is None:
+        return 0
+    pathways = Pathway.objects.filter(
+        programs=program, usercreditpathway__user=learner, usercreditpathway__status=UserCreditPathway.SENT
+    ).distinct()
+    base_url = request.build_absolute_uri("/") if request is not None else f"https://{site.domain}/"
+    sent = 0
+    for pathway in pathways.order_by("id"):
+        if not pathway.email:
+            continue
+        try:
+            send_credit_request(
+                site=site,
+                pathway=pathway,
+                program=program,
+                learner=learner,
+                record=record,
+                base_url=base_url,
+                language=configuration.language,
+                program_completed=True,
+                previously_sent=True,
+            )
+            sent += 1
+        except SendFailed:
+            continue  # logged; the other pathways still get theirs
+    return sent
+
+
+# --- CSV (spec/pages.md §5.7) ---------------------------------------------------------------------------
+
+CSV_COLUMNS = ["name", "school", "attempts", "course_id", "issue_date", "percent_grade", "letter_grade"]
+# Cells a spreadsheet would run as a formula; such a cell is prefixed with a quote (OWASP CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def program_record_csv_rows(record):
+    """Eight metadata rows, the header and one row per course, in the exact upstream layout."""
+    program, learner = record["program"], record["learner"]
+    rows = [
+        ["Program Name", program["name"]],
+        ["Program Type", program["type_name"]],
+        ["Platform Provider", record["platform_name"]],
+        ["Authoring Organization(s)", program["school"]],
+        ["Learner Name", learner["full_name"]],
+        ["Username", learner["username"]],
+        ["Email", learner["email"]],
+        [""],
+        CSV_COLUMNS,
+    ]
+    rows.extend([row[column] for column in CSV_COLUMNS] for row in record["grades"])
+    return [[_csv_cell(value) for value in row] for row in rows]
+
+
+def program_record_csv_filename(record):
+    """`<username>_<program name>_grades.csv`, spaces → "_", lower-cased; quotes and controls dropped."""
+    name = f"{record['learner']['username']}_{record['program']['name']}_grades".replace(" ", "_").lower()
+    return "".join(char for char in name if char.isprintable() and char not in '"\\') + ".csv"

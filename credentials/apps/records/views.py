@@ -1,0 +1,316 @@
+"""Learner record pages, their front-end redirects, the CSV, share and send (spec/pages.md §5, DESIGN.md §5.6).
+
+Thin adapters: records/api.py builds the record and decides who may do what; these views parse the
+request, map the api's exceptions to status codes and render.
+"""
+
+import csv
+import json
+import logging
+from functools import wraps
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from credentials.apps.core import api as core_api
+from credentials.apps.records import api
+
+log = logging.getLogger(__name__)
+
+# django-ratelimit's "15/m" keyed by user, on the POSTs only (spec/api.md §3).
+RATE_LIMIT = 15
+RATE_LIMIT_WINDOW = 60
+
+
+# --- Decorators -----------------------------------------------------------------------------------------
+
+
+def records_enabled_required(view):
+    """404 for everyone when the site has learner records switched off (issue 5)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not api.records_enabled(request.site):
+            raise Http404("Learner records are not enabled on this site.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _over_limit(group, user):
+    # The window opens with the user's first request and lasts RATE_LIMIT_WINDOW seconds (cache TTL);
+    # incr keeps the TTL on every backend we use, so a burst of 16 is always caught. Shared cache in production.
+    key = f"records:ratelimit:{group}:{user.pk}"
+    cache.add(key, 0, RATE_LIMIT_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, RATE_LIMIT_WINDOW)
+        count = 1
+    return count > RATE_LIMIT
+
+
+def rate_limited(group):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if _over_limit(group, request.user):
+                log.warning("Credentials records endpoint is being throttled.")
+                return JsonResponse({"error": "Too Many Requests"}, status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Helpers ---------------------------------------------------------------------------------------------
+
+
+def _front_end_url(path=""):
+    """The Learner Record front-end URL for ``path``, or None when records are served here.
+
+    The setting must end with "/" (targets are URL-joined onto it); a missing slash is added rather than
+    letting urljoin drop the last path segment.
+    """
+    base = settings.LEARNER_RECORD_MFE_RECORDS_PAGE_URL
+    if not base:
+        return None
+    if not base.endswith("/"):
+        base += "/"
+    return urljoin(base, path)
+
+
+def _learner_for(request):
+    """The learner whose private record is asked for: the requester, or ``?username=`` for staff."""
+    username = request.GET.get("username") or request.user.username
+    if not api.may_act_for(request.user, username):
+        return None, True
+    learner = request.user if username == request.user.username else api.get_learner(username)
+    if learner is None:
+        raise Http404("No such learner.")
+    return learner, False
+
+
+def _forbidden(request):
+    return render(request, "records/forbidden.html", status=403)
+
+
+def _display_rows(record):
+    """The record's rows with what the table shows: stripped course id, grade in percent, date."""
+    rows = []
+    for row in record["grades"]:
+        percent = row["percent_grade"]
+        rows.append(
+            {
+                **row,
+                "earned": bool(row["issue_date"]),
+                "display_course_id": row["course_id"].removeprefix("course-v1:"),
+                "display_grade": f"{round(percent * 100)}%" if percent != "" else "",
+                "issued": parse_datetime(row["issue_date"]) if row["issue_date"] else None,
+            }
+        )
+    return rows
+
+
+def _program_status(program):
+    if program["completed"]:
+        return "completed"
+    return "empty" if program["empty"] else "partial"
+
+
+def _record_context(request, record, *, is_public):
+    program = record["program"]
+    return {
+        "record": record,
+        "rows": _display_rows(record),
+        "program_status": _program_status(program),
+        "last_updated": parse_datetime(program["last_updated"]),
+        "is_public": is_public,
+    }
+
+
+def _json_body(request):
+    """The POST body as a dict: JSON (what the front-end sends) or a form; None when unreadable."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+    return request.POST
+
+
+def _csv_response(record):
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{api.program_record_csv_filename(record)}"'
+    csv.writer(response, quoting=csv.QUOTE_ALL).writerows(api.program_record_csv_rows(record))
+    return response
+
+
+def _shared_record(request, record_uuid):
+    """(shared record, built record) for a public uuid; 404 when unknown or its program is not on this site."""
+    shared = api.get_shared_record(record_uuid)
+    if shared is None:
+        raise Http404("No such shared record.")
+    program = api.get_record_program(site=request.site, uuid=shared.program.uuid)
+    if program is None:
+        raise Http404("The record's program is not on this site.")  # upstream: 500 (DESIGN.md §5.1)
+    return shared, api.build_program_record(site=request.site, user=shared.user, program=program)
+
+
+# --- Pages -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@records_enabled_required
+@login_required
+def index(request):
+    """ "My Learner Records": the learner's programs and every certificate they earned."""
+    front_end = _front_end_url()
+    if front_end:
+        return redirect(front_end)
+    configuration = core_api.get_site_configuration(request.site)
+    lms_root = (configuration.lms_url_root or "").rstrip("/") if configuration else ""
+    context = {
+        "programs": [
+            {**program, "status": _program_status(program)}
+            for program in api.list_program_records(site=request.site, user=request.user)
+        ],
+        "earned_credentials": api.list_earned_credentials(site=request.site, username=request.user.username),
+        "profile_url": f"{lms_root}/u/{request.user.username}" if lms_root else "",
+    }
+    return render(request, "records/index.html", context)
+
+
+@require_GET
+@records_enabled_required
+@login_required
+def program_record(request, program_uuid):
+    """The learner's own record of a program (any learner's, for staff with ``?username=``)."""
+    front_end = _front_end_url(program_uuid)
+    if front_end:
+        return redirect(front_end)
+    learner, forbidden = _learner_for(request)
+    if forbidden:
+        return _forbidden(request)
+    program = api.get_record_program(site=request.site, uuid=program_uuid)
+    if program is None:
+        raise Http404("No such program.")
+    record = api.build_program_record(site=request.site, user=learner, program=program)
+    sent = {pathway["id"] for pathway in record["pathways"] if pathway["status"]}
+    pathways = [
+        {"id": pathway.pk, "name": pathway.name, "sent": pathway.pk in sent, "active": bool(pathway.email)}
+        for pathway in api.sendable_pathways(program)
+    ]
+    context = _record_context(request, record, is_public=False)
+    context.update(
+        {
+            "program_uuid": program_uuid,
+            "pathways": pathways,
+            "pathways_inactive": any(not pathway["active"] for pathway in pathways),
+            "csv_url": reverse("records:private_program_csv", args=[program_uuid])
+            + (f"?username={learner.username}" if learner.pk != request.user.pk else ""),
+        }
+    )
+    return render(request, "records/program_record.html", context)
+
+
+@require_GET
+@records_enabled_required
+def shared_program_record(request, record_uuid):
+    """The public, read-only record behind a shared link."""
+    front_end = _front_end_url(f"shared/{record_uuid}")
+    if front_end:
+        return redirect(front_end)
+    _, record = _shared_record(request, record_uuid)
+    context = _record_context(request, record, is_public=True)
+    context["csv_url"] = reverse("records:program_record_csv", args=[record_uuid])
+    return render(request, "records/program_record.html", context)
+
+
+@require_GET
+@records_enabled_required
+def program_record_csv(request, record_uuid):
+    """The shared record as CSV (spec/pages.md §5.7); public."""
+    _, record = _shared_record(request, record_uuid)
+    return _csv_response(record)
+
+
+@require_GET
+@records_enabled_required
+@login_required
+def private_program_record_csv(request, program_uuid):
+    """The learner's own record as CSV, without creating a public link first (same layout as the shared one)."""
+    learner, forbidden = _learner_for(request)
+    if forbidden:
+        return _forbidden(request)
+    program = api.get_record_program(site=request.site, uuid=program_uuid)
+    if program is None:
+        raise Http404("No such program.")
+    return _csv_response(api.build_program_record(site=request.site, user=learner, program=program))
+
+
+# --- Share and send (JSON, called by the pages and by the Learner Record front-end) -----------------------
+
+
+@require_POST
+@records_enabled_required
+@login_required
+@rate_limited("share")
+def share_program(request, program_uuid):
+    """Create or return the public link: 201 when created, 200 when it existed (spec/pages.md §5.4)."""
+    body = _json_body(request)
+    username = body.get("username") if body is not None else None
+    if not isinstance(username, str) or not username:
+        return JsonResponse({"error": "A username is required."}, status=400)  # upstream: 500
+    try:
+        record, created = api.share_program_record(
+            site=request.site, requester=request.user, username=username, program_uuid=program_uuid
+        )
+    except api.RecordNotFound as exc:
+        return JsonResponse({"error": str(exc)}, status=404)
+    except api.RecordPermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    url = request.build_absolute_uri(api.public_record_path(record))
+    return JsonResponse({"url": url}, status=201 if created else 200)
+
+
+@require_POST
+@records_enabled_required
+@login_required
+@rate_limited("send")
+def send_program(request, program_uuid):
+    """Email the public record to a credit pathway; 200 with an empty body (spec/pages.md §5.5)."""
+    body = _json_body(request)
+    username = body.get("username") if body is not None else None
+    pathway_id = body.get("pathway_id") if body is not None else None
+    try:
+        pathway_id = int(pathway_id)
+    except (TypeError, ValueError):
+        pathway_id = None
+    if not isinstance(username, str) or not username or pathway_id is None or isinstance(body.get("pathway_id"), bool):
+        return JsonResponse({"error": "A username and a numeric pathway_id are required."}, status=400)
+    try:
+        api.send_program_record(
+            site=request.site,
+            requester=request.user,
+            username=username,
+            program_uuid=program_uuid,
+            pathway_id=pathway_id,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except api.RecordPermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    except api.RecordNotFound as exc:
+        return JsonResponse({"error": str(exc)}, status=404)
+    except api.SendFailed:
+        return JsonResponse({"error": "We were unable to send your program record."}, status=503)
+    return HttpResponse(status=200)
