@@ -519,3 +519,30 @@ def test_exit_status_of_the_real_command_line(site, sample, discovery, capsys):
 
     assert exited.value.code == 1
     assert "ERROR: site testserver: organizations: GET" in capsys.readouterr().err
+
+
+def test_a_misconfigured_auth_mode_is_one_clear_error(site, sample, settings):
+    settings.BACKEND_SERVICE_AUTH = "self-signed"
+    settings.BACKEND_SERVICE_JWT_SECRET_KEY = ""
+
+    outcome = copy_catalog()
+
+    assert outcome.status == 1
+    assert "copy_catalog is not configured correctly: BACKEND_SERVICE_AUTH is self-signed" in outcome.err
+
+
+def test_verbosity_0_silences_skip_and_retry_logs_but_not_errors(site, sample, discovery, caplog):
+    SiteFactory(domain="bare.example.com")
+    discovery.fail["courses"] = [503]
+
+    outcome = copy_catalog("--verbosity", "0")
+
+    assert outcome.status == 0
+    assert outcome.out == ""
+    assert [record.getMessage() for record in caplog.records] == []
+    discovery.fail["courses"] = [500] * 4
+
+    outcome = copy_catalog("--verbosity", "0")
+
+    assert outcome.status == 1
+    assert "ERROR: site testserver: courses: GET" in outcome.err

@@ -101,10 +101,6 @@ class SiteSyncResult:
             return any(changes.blocked for changes in self.changes.values())
         return any(changes.removed for changes in self.changes.values())
 
-    @property
-    def needs_attention(self):
-        return self.status == FAILED or self.pending_removals
-
 
 @dataclass(frozen=True)
 class SyncProgress:

@@ -6,10 +6,29 @@ was left unchanged, the other sites were synced) or rows discovery no longer ret
 """
 
 import argparse
+import contextlib
+import logging
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from credentials.apps.catalog import api
+
+# Loggers whose INFO and WARNING lines (skipped sites, retried calls) --verbosity 0 silences; errors still show.
+QUIET_LOGGERS = ("credentials.apps.catalog", "credentials.apps.core.clients")
+
+
+@contextlib.contextmanager
+def _quiet_logs(quiet):
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS] if quiet else []
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _positive_int(value):
@@ -53,15 +72,18 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         progress = _ProgressPrinter(self.stdout) if verbosity >= 1 else None
         try:
-            results = api.sync_catalog(
-                domains=options["domains"],
-                page_size=options["page_size"],
-                delete=options["delete_data"],
-                dry_run=options["dry_run"],
-                progress=progress,
-            )
+            with _quiet_logs(verbosity == 0):
+                results = api.sync_catalog(
+                    domains=options["domains"],
+                    page_size=options["page_size"],
+                    delete=options["delete_data"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
         except api.UnknownSite as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        except ImproperlyConfigured as exc:  # e.g. BACKEND_SERVICE_AUTH: no site can be synced
+            raise CommandError(f"copy_catalog is not configured correctly: {exc}", returncode=1) from exc
 
         for result in results:
             if result.status == api.FAILED:
@@ -143,6 +165,7 @@ class Command(BaseCommand):
         for row in rows:
             if len(row) == len(header):
                 widths = [max(width, len(str(cell))) for width, cell in zip(widths, row, strict=True)]
+            widths[0] = max(widths[0], len(row[0]))
 
         def line(cells):
             texts = [
