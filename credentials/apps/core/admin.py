@@ -1,0 +1,183 @@
+"""Admin for users and site configurations (spec/pages.md §9.1)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from credentials.apps.core.models import SiteConfiguration, User
+
+
+def _report(modeladmin, request, count, done):
+    # Upstream names the admin class ("CustomUserAdmin") here; the model's name reads better (spec §10.11).
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d %(name)s entry was successfully %(done)s.",
+            "%(count)d %(name)s entries were successfully %(done)s.",
+            count,
+        )
+        % {"count": count, "name": modeladmin.model._meta.verbose_name, "done": done},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(User)
+class CustomUserAdmin(UserAdmin):
+    list_display = ("username", "email", "full_name", "first_name", "last_name", "is_staff")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    search_fields = ("username", "first_name", "last_name", "full_name", "email")
+    actions = [
+        "activate",
+        "deactivate",
+        "add_staff",
+        "remove_staff",
+        "add_superuser",
+        "remove_superuser",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may grant the powers a superuser has (a staff user with "change user" could
+        # otherwise make themselves superuser).
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, "is_superuser", "user_permissions")
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            for name in ("add_staff", "remove_staff", "add_superuser", "remove_superuser"):
+                actions.pop(name, None)
+        return actions
+
+    @admin.action(description=_("Activate selected entries"), permissions=["change"])
+    def activate(self, request, queryset):
+        _report(self, request, queryset.update(is_active=True), _("activated"))
+
+    @admin.action(description=_("Deactivate selected entries"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        _report(self, request, queryset.update(is_active=False), _("deactivated"))
+
+    @admin.action(description=_("Add is_staff to selected entries"), permissions=["change"])
+    def add_staff(self, request, queryset):
+        _report(self, request, queryset.update(is_staff=True), _("changed"))
+
+    @admin.action(description=_("Remove is_staff from selected entries"), permissions=["change"])
+    def remove_staff(self, request, queryset):
+        _report(self, request, queryset.update(is_staff=False), _("changed"))
+
+    @admin.action(description=_("Add is_superuser to selected entries"), permissions=["change"])
+    def add_superuser(self, request, queryset):
+        _report(self, request, queryset.update(is_superuser=True), _("changed"))
+
+    @admin.action(description=_("Remove is_superuser from selected entries"), permissions=["change"])
+    def remove_superuser(self, request, queryset):
+        _report(self, request, queryset.update(is_superuser=False), _("changed"))
+        self.message_user(
+            request,
+            _(
+                "NOTE: This only toggles the is_superuser status flag. If the user remains active you will need "
+                "to manually remove them from permission groups."
+            ),
+            messages.WARNING,
+        )
+
+
+class SiteConfigurationForm(forms.ModelForm):
+    class Meta:
+        model = SiteConfiguration
+        fields = (
+            "site",
+            "platform_name",
+            "company_name",
+            "segment_key",
+            "theme_name",
+            "partner_from_address",
+            "records_enabled",
+            "lms_url_root",
+            "catalog_api_url",
+            "tos_url",
+            "privacy_policy_url",
+            "homepage_url",
+            "verified_certificate_url",
+            "certificate_help_url",
+            "records_help_url",
+            "facebook_app_id",
+            "twitter_username",
+            "enable_facebook_sharing",
+            "enable_linkedin_sharing",
+            "enable_twitter_sharing",
+        )
+
+    def clean_theme_name(self):
+        return (self.cleaned_data.get("theme_name") or "").lower()
+
+    def clean_twitter_username(self):
+        value = self.cleaned_data.get("twitter_username")
+        return value.lstrip("@") if value else value
+
+
+@admin.register(SiteConfiguration)
+class SiteConfigurationAdmin(SimpleHistoryAdmin):
+    """Facebook sharing without an app id is refused by SiteConfiguration.clean (code required_for_sharing)."""
+
+    form = SiteConfigurationForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("site", "lms_url_root")
+    list_select_related = ("site",)
+    search_fields = ("site__name", "site__domain")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "site",
+                    "platform_name",
+                    "company_name",
+                    "segment_key",
+                    "theme_name",
+                    "partner_from_address",
+                    "records_enabled",
+                )
+            },
+        ),
+        (
+            _("URLs"),
+            {
+                "fields": (
+                    "lms_url_root",
+                    "catalog_api_url",
+                    "tos_url",
+                    "privacy_policy_url",
+                    "homepage_url",
+                    "verified_certificate_url",
+                    "certificate_help_url",
+                    "records_help_url",
+                )
+            },
+        ),
+        (
+            _("Social Sharing"),
+            {
+                "fields": (
+                    "facebook_app_id",
+                    "twitter_username",
+                    "enable_facebook_sharing",
+                    "enable_linkedin_sharing",
+                    "enable_twitter_sharing",
+                )
+            },
+        ),
+    )
