@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from credentials.apps.catalog import api as catalog_api
-from credentials.apps.credentials.models import UserCredentialDateOverride
+from credentials.apps.credentials.models import ProgramCertificate, UserCredentialDateOverride
 from tests.factories import (
     CourseCertificateFactory,
     CourseFactory,
@@ -64,7 +64,9 @@ def grade(username, run, percent, letter="A", *, verified=True, modified=None):
 
 
 def award_program(username, program, *, status="awarded"):
-    configuration = ProgramCertificateFactory(program=program, site=program.site)
+    configuration = ProgramCertificate.objects.filter(program=program).first() or ProgramCertificateFactory(
+        program=program, site=program.site
+    )
     return UserCredentialFactory(username=username, credential=configuration, status=status)
 
 

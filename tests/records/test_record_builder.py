@@ -31,11 +31,6 @@ def build(site, user, program):
     return api.build_program_record(site=site, user=user, program=api.get_record_program(site=site, uuid=program.uuid))
 
 
-@pytest.fixture
-def alice(site):
-    return UserFactory(username="alice", full_name="Alice Learner", email="alice@example.com")
-
-
 def test_earned_course_with_grade_is_a_full_row(site, alice):
     program, runs, configurations = make_program(2)
     configurations[0].certificate_available_date = at(2024, 5, 11)
