@@ -37,6 +37,7 @@ urlpatterns = [
     path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("credentials/", include("credentials.apps.credentials.urls", namespace="credentials")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,122 @@
+"""Builds a certificate page's template context from an ``api.Certificate``: templates, sharing, Open Graph.
+
+Nothing here reads the database or the LMS; the views pass in what ``api.py`` returned.
+"""
+
+from urllib.parse import urlencode
+
+from django.template.loader import select_template
+from django.utils import translation
+from django.utils.translation import gettext
+
+from credentials.apps.core import api as core_api
+from credentials.apps.core.models import SiteConfiguration
+from credentials.apps.credentials import api
+
+LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
+TWITTER_INTENT_URL = "https://twitter.com/intent/tweet"
+FACEBOOK_SHARE_URL = "https://www.facebook.com/dialog/share"
+
+
+def body_template_names(certificate, theme_name):
+    """Most specific first (spec/pages.md §3.5): the program uuid, then the type slug, each under the
+    site's theme then unthemed; last the generic body that renders any program (or course) certificate."""
+    if certificate.is_program:
+        folder, generic = "credentials/programs", "credentials/programs/certificate.html"
+        keys = [str(certificate.program_uuid)] if certificate.program_uuid else []
+    else:
+        folder, generic = "credentials/courses", "credentials/courses/certificate.html"
+        keys = []
+    if certificate.type_slug:
+        keys.append(certificate.type_slug)
+    names = [f"{folder}/{key}/certificate.html" for key in keys]
+    themed = [f"{theme_name}/{name}" for name in names] if theme_name else []
+    return [*themed, *names, generic]
+
+
+def themed_template(name, theme_name):
+    return select_template([f"{theme_name}/{name}", name] if theme_name else [name])
+
+
+def linkedin_url(certificate, *, share_url, org_names):
+    """ "Add to profile" link in the exact parameter order of spec/pages.md §3.7."""
+    params = [
+        ("startTask", "CERTIFICATION_NAME"),
+        ("name", certificate.display_title),
+        ("certUrl", share_url),
+        ("certId", certificate.uuid.hex),
+        ("organizationName", org_names),
+    ]
+    if certificate.issue_date:
+        params += [("issueYear", certificate.issue_date.year), ("issueMonth", certificate.issue_date.month)]
+    return f"{LINKEDIN_ADD_URL}?{urlencode(params)}"
+
+
+def twitter_url(*, share_url, platform_name, twitter_username):
+    text = gettext("I completed a course at {platform_name}. Take a look at my certificate:").format(
+        platform_name=platform_name
+    )
+    params = [("text", text), ("url", share_url)]
+    if twitter_username:
+        params.append(("via", twitter_username))
+    return f"{TWITTER_INTENT_URL}?{urlencode(params)}"
+
+
+def facebook_url(*, share_url, app_id):
+    return f"{FACEBOOK_SHARE_URL}?{urlencode([('app_id', app_id or ''), ('display', 'popup'), ('href', share_url)])}"
+
+
+def absolute_url(request, url):
+    """Organization logos may be stored as site-relative paths; Open Graph needs absolute URLs."""
+    return request.build_absolute_uri(url) if url else None
+
+
+def page_context(request, certificate, learner, *, share_url=None, show_banner=False):
+    """The context of ``credentials/base.html`` for one certificate.
+
+    Sharing texts use the viewer's language; the certificate itself (the org names, dates, statement) uses the
+    configuration's render language (spec/pages.md §3.7-3.8). Without ``share_url`` (example and preview
+    pages) nothing is shareable and no Open Graph tags are emitted.
+    """
+    # A site without a configuration is a setup mistake, not a reason to fail a learner's page.
+    configuration = core_api.get_site_configuration(request.site) or SiteConfiguration(site=request.site)
+    theme_name = configuration.theme_name
+    platform_name = configuration.platform_name or request.site.name
+    page_title = certificate.type_name or gettext("Certificate")
+
+    with translation.override(certificate.language):
+        org_names = api.org_name_string(certificate.organization_names)
+        is_rtl = translation.get_language_bidi()
+
+    context = {
+        "certificate": certificate,
+        "learner": learner,
+        "credential_name": learner.name,
+        "render_language": certificate.language,
+        "render_direction": "rtl" if is_rtl else "ltr",
+        "issue_date": certificate.issue_date,
+        "page_title": page_title,
+        "platform_name": platform_name,
+        "org_name_string": org_names,
+        "show_banner": show_banner,
+        "certificate_template": select_template(body_template_names(certificate, theme_name)),
+        "header_template": themed_template("_header.html", theme_name),
+        "footer_template": themed_template("_footer.html", theme_name),
+    }
+    if share_url:
+        share_image = next((org.logo_url for org in certificate.organizations if org.logo_url), None)
+        context.update(
+            share_url=share_url,
+            share_text=gettext("I completed a course at {platform_name}.").format(platform_name=platform_name),
+            share_image_url=absolute_url(request, share_image),
+            og_title=f"{page_title}: {certificate.display_title}" if certificate.display_title else page_title,
+        )
+        if configuration.enable_linkedin_sharing:
+            context["linkedin_url"] = linkedin_url(certificate, share_url=share_url, org_names=org_names)
+        if configuration.enable_twitter_sharing:
+            context["twitter_url"] = twitter_url(
+                share_url=share_url, platform_name=platform_name, twitter_username=configuration.twitter_username
+            )
+        if configuration.enable_facebook_sharing:
+            context["facebook_url"] = facebook_url(share_url=share_url, app_id=configuration.facebook_app_id)
+    return context
