@@ -54,8 +54,9 @@ class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every record (None outside a request), so formatters may use it."""
 
     def filter(self, record):
-        if not hasattr(record, "request_id"):
-            record.request_id = _request_id.get()
+        if getattr(record, "request_id", None) is None:
+            # django.request logs 4xx/5xx responses after the middleware has returned, with the request.
+            record.request_id = _request_id.get() or getattr(getattr(record, "request", None), "request_id", None)
         return True
 
 
@@ -68,7 +69,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or _request_id.get(),
+            "request_id": getattr(record, "request_id", None),
             "process": record.process,
         }
         for name, value in vars(record).items():
