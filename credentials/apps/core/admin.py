@@ -95,9 +95,16 @@ class CustomUserAdmin(UserAdmin):
         )
 
 
+def _url_fields_assume_https(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class SiteConfigurationForm(forms.ModelForm):
     class Meta:
         model = SiteConfiguration
+        formfield_callback = _url_fields_assume_https
         fields = (
             "site",
             "platform_name",
