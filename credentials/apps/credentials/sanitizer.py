@@ -8,7 +8,8 @@ that matters with the standard library's tokenizer, so no extra dependency is ne
 * any other tag is **escaped, not stripped**: ``<script>x</script>`` becomes
   ``&lt;script&gt;x&lt;/script&gt;``, so an admin sees what they typed and nothing runs;
 * comments, doctypes and processing instructions are dropped; text is escaped;
-* allowed elements left open are closed at the end, stray closing tags are dropped.
+* allowed elements left open are closed (at the end, or where HTML implies it: a new ``<li>`` ends the
+  previous one, a block ends an open ``<p>``), stray closing tags are dropped.
 
 Cleaning is idempotent: cleaning a cleaned string returns it unchanged.
 """
@@ -23,6 +24,8 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "acronym": {"title"}}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# HTML's implied end tags that matter for these tags: a new <li> ends the open <li>, a block ends an open <p>.
+BLOCKS = frozenset({"p", "div", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _safe_url(value):
@@ -50,8 +53,15 @@ class _Cleaner(HTMLParser):
             kept.append(f' {name}="{escape(value, quote=True)}"')
         return f"<{tag}{''.join(kept)}>"
 
+    def _close_implied(self, tag):
+        if self.open_tags and (
+            (tag == "li" and self.open_tags[-1] == "li") or (tag in BLOCKS and self.open_tags[-1] == "p")
+        ):
+            self.parts.append(f"</{self.open_tags.pop()}>")
+
     def handle_starttag(self, tag, attrs):
         if tag in self.allowed_tags:
+            self._close_implied(tag)
             self.parts.append(self._start_tag(tag, attrs))
             self.open_tags.append(tag)
         else:
