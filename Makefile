@@ -60,10 +60,15 @@ format: $(VENV)/.test-installed
 bench-catalog: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
 	$(BIN)/python bench/catalog_sync.py
 
-## bench: every benchmark
-bench: bench-catalog
+## bench-http: the API (and pages) under gunicorn, production settings, MariaDB + memcached, loaded by wrk
+BENCH_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench
+bench-http: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/http_bench.py
 
-.PHONY: bench bench-catalog
+## bench: every benchmark
+bench: bench-http bench-catalog
+
+.PHONY: bench bench-catalog bench-http
 
 ## requirements: recompile the pinned requirements/*.txt from requirements/*.in
 requirements: $(BIN)/python

@@ -10,6 +10,11 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "GET": ["%(app_label)s.view_%(model_name)s"],
     }
 
+    def _queryset(self, view):
+        # Only the model matters here: use the view's plain `queryset` rather than building the
+        # (site-scoped, annotated) get_queryset() of every request a second time.
+        return view.queryset if getattr(view, "queryset", None) is not None else super()._queryset(view)
+
 
 def is_own_username(request):
     username = request.query_params.get("username")

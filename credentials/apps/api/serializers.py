@@ -2,10 +2,12 @@
 apps' api.py; these only parse and format."""
 
 import uuid
+from datetime import UTC
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from credentials.apps.credentials import api as credentials_api
 from credentials.apps.credentials.constants import (
@@ -20,6 +22,28 @@ from credentials.apps.records import api as records_api
 from credentials.apps.records.models import UserGrade
 
 # --- Credentials ---------------------------------------------------------------------------------------
+
+
+def credential_identity(user_credential):
+    """The `credential` object of spec/api.md §5.2, from the annotations of
+    credentials_api.with_configuration_fields() when present, else from the configuration itself."""
+    if user_credential.credential_content_type_id == credentials_api.program_content_type().pk:
+        program_uuid = getattr(user_credential, "configuration_program_uuid", None)
+        if program_uuid is None:
+            program_uuid = user_credential.credential.program_uuid
+        return {"type": PROGRAM_TYPE, "credential_id": user_credential.credential_id, "program_uuid": str(program_uuid)}
+    course_id = getattr(user_credential, "configuration_course_id", None)
+    if course_id is None:
+        configuration = user_credential.credential
+        course_id, mode = configuration.course_id, configuration.certificate_type
+    else:
+        mode = user_credential.configuration_certificate_type
+    return {"type": COURSE_RUN_TYPE, "course_run_key": course_id, "mode": mode}
+
+
+def format_datetime(value):
+    """Serializer datetimes on the wire: UTC, no fraction, `Z` (REST_FRAMEWORK["DATETIME_FORMAT"])."""
+    return value.astimezone(UTC).strftime(api_settings.DATETIME_FORMAT) if value is not None else None
 
 
 @extend_schema_field(
@@ -63,23 +87,7 @@ class CredentialField(serializers.Field):
         return {"course_run_key": course_run_key, "mode": mode}
 
     def to_representation(self, user_credential):
-        program_uuid = getattr(user_credential, "configuration_program_uuid", None)
-        course_id = getattr(user_credential, "configuration_course_id", None)
-        if program_uuid is None and course_id is None:
-            configuration = user_credential.credential
-            if isinstance(configuration, CourseCertificate):
-                course_id, mode = configuration.course_id, configuration.certificate_type
-            else:
-                program_uuid = configuration.program_uuid
-        else:
-            mode = getattr(user_credential, "configuration_certificate_type", None)
-        if user_credential.credential_content_type_id == credentials_api.program_content_type().pk:
-            return {
-                "type": PROGRAM_TYPE,
-                "credential_id": user_credential.credential_id,
-                "program_uuid": str(program_uuid),
-            }
-        return {"type": COURSE_RUN_TYPE, "course_run_key": course_id, "mode": mode}
+        return credential_identity(user_credential)
 
 
 class AttributeSerializer(serializers.Serializer):
@@ -141,15 +149,23 @@ class UserCredentialSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(user_credential.get_absolute_url())
 
     def to_representation(self, instance):
-        representation = super().to_representation(instance)
+        # Written out rather than walking the declared fields: a page of 20 credentials is rendered on the
+        # LMS dashboard's hot path, and this is several times faster. The declared fields still describe
+        # the shape (validation, OpenAPI schema).
         override = instance.get_date_override()
-        representation["date_override"] = (
-            {"date": serializers.DateTimeField().to_representation(override.date)} if override else None
-        )
-        representation["attributes"] = [
-            {"name": attribute.name, "value": attribute.value} for attribute in instance.attributes.all()
-        ]
-        return representation
+        if "site_root" not in self.context:
+            self.context["site_root"] = self.context["request"].build_absolute_uri("/").rstrip("/")
+        return {
+            "username": instance.username,
+            "credential": credential_identity(instance),
+            "status": instance.status,
+            "uuid": str(instance.uuid),
+            "attributes": [{"name": name, "value": value} for name, value in credentials_api.attribute_pairs(instance)],
+            "date_override": {"date": format_datetime(override.date)} if override else None,
+            "created": format_datetime(instance.created),
+            "modified": format_datetime(instance.modified),
+            "certificate_url": self.context["site_root"] + instance.get_absolute_url(),
+        }
 
 
 class UserCredentialStatusSerializer(UserCredentialSerializer):

@@ -1,6 +1,5 @@
 """The DRF views of /api/v2/ and /api/credentials/v1/: authenticate, authorise, call the apps' api.py."""
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from credentials.apps.api import serializers
 from credentials.apps.api.filters import UserCredentialFilter
+from credentials.apps.api.pagination import CredentialPagination
 from credentials.apps.api.permissions import (
     CredentialPermissions,
     IsLearnerStatusWorkerOrStaff,
@@ -20,7 +20,7 @@ from credentials.apps.api.permissions import (
 from credentials.apps.api.throttles import CredentialRateThrottle
 from credentials.apps.core.authentication import JwtAuthentication
 from credentials.apps.credentials import api as credentials_api
-from credentials.apps.credentials.models import CourseCertificate, UserCredential, UserCredentialAttribute
+from credentials.apps.credentials.models import CourseCertificate, UserCredential
 from credentials.apps.records import api as records_api
 from credentials.apps.records.models import UserGrade
 
@@ -28,23 +28,24 @@ from credentials.apps.records.models import UserGrade
 class CredentialViewSet(viewsets.ModelViewSet):
     """Issue, list, read, change and revoke learners' credentials (spec/api.md §6)."""
 
+    queryset = UserCredential.objects.all()  # the model, for permission checks; rows come from get_queryset()
     serializer_class = serializers.UserCredentialSerializer
     permission_classes = [CredentialPermissions]
     throttle_classes = [CredentialRateThrottle]
     throttle_scope = "credential_view"
     filterset_class = UserCredentialFilter
+    pagination_class = CredentialPagination
     lookup_field = "uuid"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no site
             return UserCredential.objects.none()
-        queryset = (
-            credentials_api.credentials_on_site(self.request.site)
-            .select_related("date_override")
-            .prefetch_related(Prefetch("attributes", queryset=UserCredentialAttribute.objects.order_by("id")))
-            .order_by("id")
-        )
+        queryset = credentials_api.credentials_on_site(self.request.site).select_related("date_override").order_by("id")
         return credentials_api.with_configuration_fields(queryset)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return credentials_api.load_attribute_pairs(page) if page is not None else None
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -81,6 +82,7 @@ class CredentialViewSet(viewsets.ModelViewSet):
 class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The LMS's grade sink: POST upserts, PUT/PATCH by id (spec/api.md §7)."""
 
+    queryset = UserGrade.objects.all()  # the model, for permission checks; rows come from get_queryset()
     serializer_class = serializers.UserGradeSerializer
     permission_classes = [ModelPermissions]
     throttle_classes = [CredentialRateThrottle]

@@ -155,14 +155,6 @@ def _is_retryable(exc):
     return isinstance(exc, OperationalError) and bool(exc.args) and exc.args[0] in RETRYABLE_MYSQL_ERRORS
 
 
-def _remember_attributes(credential, attributes):
-    """Leave ``credential.attributes.all()`` answering from memory, as after a prefetch."""
-    queryset = credential.attributes.all()
-    queryset._result_cache = sorted(attributes, key=lambda attribute: attribute.pk or 0)
-    queryset._prefetch_done = True
-    credential._prefetched_objects_cache = {"attributes": queryset}
-
-
 def _merge_attributes(credential, attributes, created):
     """Upsert each (name, value) by name; attributes not mentioned are kept (spec/api.md §6.2)."""
     existing = {} if created else {attribute.name: attribute for attribute in credential.attributes.all()}
@@ -180,7 +172,9 @@ def _merge_attributes(credential, attributes, created):
                 changed.append(attribute)
         UserCredentialAttribute.objects.bulk_create(new)
         UserCredentialAttribute.objects.bulk_update(changed, ["value", "modified"])
-    _remember_attributes(credential, existing.values())
+    credential.attribute_pairs = [
+        (attribute.name, attribute.value) for attribute in sorted(existing.values(), key=lambda attribute: attribute.pk)
+    ]
 
 
 def _apply_date_override(credential, date, created):
@@ -373,6 +367,25 @@ def program_visible_date(credential):
         return credential.program_visible_date
     row = with_visible_dates(UserCredential.objects.filter(pk=credential.pk)).values("program_visible_date").first()
     return row["program_visible_date"] if row else None
+
+
+def load_attribute_pairs(credentials):
+    """Set ``attribute_pairs`` — [(name, value)] in creation order — on each credential, in one query."""
+    pairs = {credential.pk: [] for credential in credentials}
+    rows = UserCredentialAttribute.objects.filter(user_credential_id__in=list(pairs)).order_by("id")
+    for credential_id, name, value in rows.values_list("user_credential_id", "name", "value"):
+        pairs[credential_id].append((name, value))
+    for credential in credentials:
+        credential.attribute_pairs = pairs[credential.pk]
+    return credentials
+
+
+def attribute_pairs(credential):
+    """The credential's [(name, value)], from load_attribute_pairs() or issuing when already known."""
+    known = getattr(credential, "attribute_pairs", None)
+    if known is None:
+        known = list(credential.attributes.order_by("id").values_list("name", "value"))
+    return known
 
 
 def get_credential(*, site, uuid):
