@@ -1,0 +1,107 @@
+"""/credentials/example/ (a fake certificate) and /credentials/example/<program uuid>/ (staff preview)."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from tests.credentials import builders
+from tests.factories import OrganizationFactory, SiteConfigurationFactory, SiteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_example_certificate_renders_fake_data_without_database_rows(client, site, django_assert_max_num_queries):
+    client.get("/credentials/example/")  # warms the site cache
+
+    with django_assert_max_num_queries(0):
+        response = client.get("/credentials/example/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<strong class="accomplishment-recipient">John Doe</strong>' in page
+    assert '<p class="accomplishment-program-name">Completely Example Program</p>' in page
+    assert "a program offered by Absolutely Fake University, in collaboration with Test Platform." in page
+    assert "Pseudo McFakerson" in page and "Parts Unknown" in page
+    assert "og:url" not in page and "linkedin.com" not in page
+    assert "openedx/credentials/programs/professional-certificate/certificate.html" in [
+        template.name for template in response.templates
+    ]
+
+
+@pytest.mark.parametrize("program_type", ["xseries", "MicroMasters", "no such type"])
+def test_example_of_any_program_type_renders(client, site, program_type):
+    response = client.get("/credentials/example/", {"program_type": program_type})
+
+    assert response.status_code == 200
+    assert "credentials/programs/certificate.html" in [template.name for template in response.templates]
+
+
+def test_example_program_type_is_escaped(client, site):
+    response = client.get("/credentials/example/", {"program_type": "<script>alert(1)</script>"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(("signed_in", "sees_banner"), [(False, False), (True, True)])
+def test_example_shows_the_banner_to_anyone_signed_in(client, site, signed_in, sees_banner):
+    if signed_in:
+        client.force_login(UserFactory(username="bob"))
+
+    page = client.get("/credentials/example/").content.decode()
+
+    assert ("Congratulations, John Doe!" in page) is sees_banner
+
+
+# --- Staff preview of a real configuration -----------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(username="staffer", full_name="Sam Staff", is_staff=True))
+    builders.cache_lms_user("staffer", "Sam Staff")
+    return client
+
+
+def test_staff_preview_prints_the_viewer_with_the_stand_in_id_issued_now(staff_client, site):
+    awarded = builders.program_credential(title="Data Science Foundations", include_hours_of_effort=True)
+
+    response = staff_client.get(f"/credentials/example/{awarded.program.uuid.hex}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<strong class="accomplishment-recipient">Sam Staff</strong>' in page
+    assert '<p class="accomplishment-program-name">Data Science Foundations</p>' in page
+    assert "1" * 32 in page
+    assert f"Issued {timezone.now():%B %Y}" in page
+    assert "120 hours" in page
+    assert "Congratulations, Sam Staff!" in page
+
+
+@pytest.mark.parametrize("viewer", [None, "learner"])
+def test_preview_sends_non_staff_to_sign_in(client, site, viewer):
+    awarded = builders.program_credential()
+    if viewer:
+        client.force_login(UserFactory(username=viewer))
+    path = f"/credentials/example/{awarded.program.uuid.hex}/"
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={path}"
+
+
+def test_preview_of_an_unknown_program_is_not_found(staff_client, site):
+    response = staff_client.get(f"/credentials/example/{uuid.uuid4().hex}/")
+
+    assert response.status_code == 404
+
+
+def test_preview_of_another_sites_program_is_not_found(staff_client, site):
+    other = SiteConfigurationFactory(site=SiteFactory(domain="other.example.com")).site
+    awarded = builders.program_credential(site=other, orgs=[OrganizationFactory(site=other)])
+
+    assert staff_client.get(f"/credentials/example/{awarded.program.uuid.hex}/").status_code == 404
