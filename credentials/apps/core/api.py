@@ -4,13 +4,18 @@ import functools
 import logging
 import time
 import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
+from credentials.apps.core.clients import ServiceClient, ServiceError
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.models import SiteConfiguration, User
 
@@ -200,3 +205,149 @@ def create_or_update_site(*, domain, name, site_id=None, **configuration):
         site_configuration.full_clean()
         site_configuration.save()
     return site, site_configuration
+
+
+# --- Maintenance: users against the LMS, old social-auth rows (spec/integration.md §3.2) -------------------
+
+
+class NoSiteConfiguration(Exception):
+    """The maintenance commands need a site configuration to know which LMS to ask."""
+
+
+@dataclass
+class AccountSyncResult:
+    """What one run of a user/LMS sync did (or, in a dry run, would do)."""
+
+    examined: int = 0
+    changed: list = field(default_factory=list)  # (username, new value)
+    not_in_lms: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)  # in the LMS, nothing to do
+    failed: list = field(default_factory=list)  # the LMS could not answer for these
+
+
+def get_maintenance_site_configuration(site_id=0):
+    """``site_id`` 0 means the first site configuration, as upstream's ``--site_id`` default."""
+    configurations = SiteConfiguration.objects.select_related("site").order_by("pk")
+    configuration = configurations.filter(site_id=site_id).first() if site_id else configurations.first()
+    if configuration is None:
+        raise NoSiteConfiguration(f"No site configuration {'for site ' + str(site_id) if site_id else 'exists'}.")
+    return configuration
+
+
+def get_lms_accounts(site_configuration, usernames, *, client):
+    """The LMS accounts of ``usernames`` by username, from one bulk call (spec/integration.md §1.4).
+
+    Raises core.clients.ServiceError when the LMS does not answer 200 with a list.
+    """
+    # Comma-joined as the LMS expects; each name is percent-encoded so "+" or "&" cannot change the query.
+    names = ",".join(quote(username, safe="@") for username in usernames)
+    url = f"{site_configuration.user_api_url}accounts?username={names}"
+    accounts = client.get_json(url)
+    if not isinstance(accounts, list):
+        raise ServiceError(f"GET {url} did not answer a list of accounts", url=url)
+    return {account.get("username"): account for account in accounts if isinstance(account, dict)}
+
+
+def _sync_users_with_lms(users, *, site_configuration, batch_size, pause_seconds, client, decide, apply, result):
+    """Ask the LMS about ``users`` (id, username) in batches; ``decide(account)`` gives the new value or None."""
+    own_client = client is None
+    client = client or ServiceClient()
+    try:
+        for start in range(0, len(users), batch_size):
+            if start and pause_seconds:
+                time.sleep(pause_seconds)
+            batch = users[start : start + batch_size]
+            result.examined += len(batch)
+            try:
+                accounts = get_lms_accounts(site_configuration, [username for _, username in batch], client=client)
+            except ServiceError as exc:
+                log.error("LMS accounts lookup failed, batch skipped: %s", exc)
+                result.failed.extend(username for _, username in batch)
+                continue
+            for pk, username in batch:
+                account = accounts.get(username)
+                if account is None:
+                    log.error("User %s is not in the LMS", username)
+                    result.not_in_lms.append(username)
+                    continue
+                value = decide(account)
+                if value is None:
+                    result.unchanged.append(username)
+                    continue
+                if apply:
+                    apply(pk, value)
+                result.changed.append((username, value))
+    finally:
+        if own_client:
+            client.close()
+    return result
+
+
+def sync_lms_user_ids(*, site_configuration, limit=100, batch_size=10, pause_seconds=1, dry_run=False, client=None):
+    """Fill in missing ``User.lms_user_id`` values from the LMS (``sync_ids_from_platform``).
+
+    Iterates a list of ids fixed before the first batch, so users fixed along the way do not shift the
+    window and make it skip others (upstream's quirk, spec/models.md §13.9). ``limit`` 0 means all.
+    """
+    users = User.objects.filter(lms_user_id__isnull=True).order_by("pk").values_list("pk", "username")
+    users = list(users[:limit] if limit else users)
+
+    def decide(account):
+        try:
+            lms_user_id = int(account.get("id"))
+        except (TypeError, ValueError):
+            return None
+        return lms_user_id if lms_user_id > 0 else None
+
+    def apply(pk, lms_user_id):
+        User.objects.filter(pk=pk, lms_user_id__isnull=True).update(lms_user_id=lms_user_id)
+
+    return _sync_users_with_lms(
+        users,
+        site_configuration=site_configuration,
+        batch_size=batch_size,
+        pause_seconds=pause_seconds,
+        client=client,
+        decide=decide,
+        apply=None if dry_run else apply,
+        result=AccountSyncResult(),
+    )
+
+
+def reactivate_users_active_in_lms(*, site_configuration, batch_size=10, pause_seconds=1, dry_run=False, client=None):
+    """Reactivate local users the LMS says are active (``make_is_active_match_platform``); never deactivates.
+
+    SSO refuses inactive local users, so a learner deactivated here but active in the LMS cannot sign in.
+    """
+    users = list(User.objects.filter(is_active=False).order_by("pk").values_list("pk", "username"))
+
+    def apply(pk, is_active):
+        User.objects.filter(pk=pk).update(is_active=True)
+
+    return _sync_users_with_lms(
+        users,
+        site_configuration=site_configuration,
+        batch_size=batch_size,
+        pause_seconds=pause_seconds,
+        client=client,
+        decide=lambda account: True if account.get("is_active") is True else None,
+        apply=None if dry_run else apply,
+        result=AccountSyncResult(),
+    )
+
+
+SOCIAL_AUTH_RETENTION_DAYS = 90
+
+
+def truncate_social_auth(*, older_than_days=SOCIAL_AUTH_RETENTION_DAYS, dry_run=False):
+    """Delete SSO associations not used for ``older_than_days`` days; returns how many (would) go.
+
+    A deleted association is recreated at the user's next sign-in (the user row itself stays).
+    """
+    from social_django.models import UserSocialAuth
+
+    stale = UserSocialAuth.objects.filter(modified__lte=timezone.now() - timedelta(days=older_than_days))
+    if dry_run:
+        return stale.count()
+    deleted, _ = stale.delete()
+    return deleted
