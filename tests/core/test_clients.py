@@ -265,3 +265,15 @@ def test_discovery_resources_are_joined_to_the_catalog_url_with_discovery_parame
         pages = list(client.iter_resource("courses", include_hidden_course_runs=1))
 
     assert [page.results for page in pages] == [[]]
+
+
+def test_without_retries_a_failure_is_reported_after_one_attempt(rsps, settings):
+    settings.BACKEND_SERVICE_RETRIES = 0
+    _token_endpoint(rsps)
+    refused = rsps.add(responses.GET, API_URL, body=requests.ConnectionError("refused"))
+
+    with clients.ServiceClient() as client, pytest.raises(clients.ServiceError) as raised:
+        client.get_json(API_URL)
+
+    assert refused.call_count == 1
+    assert str(raised.value) == f"GET {API_URL} failed: could not connect"

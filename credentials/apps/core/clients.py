@@ -228,13 +228,12 @@ class ServiceClient:
         for attempt in range(attempts):
             headers = {"Authorization": f"JWT {self.auth.get_token(self.session)}"}
             last_try = attempt == attempts - 1
+            tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
                 response = self.session.get(url, params=params, headers=headers, timeout=_timeout())
             except requests.RequestException as exc:
                 if last_try or not isinstance(exc, requests.ConnectionError | requests.Timeout):
-                    raise ServiceError(
-                        f"GET {url} failed: {_describe(exc)} (after {attempt + 1} attempts)", url=url
-                    ) from exc
+                    raise ServiceError(f"GET {url} failed: {_describe(exc)}{tries}", url=url) from exc
                 log.warning("GET %s failed (%s); retrying", url, _describe(exc))
                 self._wait(attempt)
                 continue
@@ -243,7 +242,6 @@ class ServiceClient:
                 self._wait(attempt, response)
                 continue
             if not response.ok:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
                 raise ServiceError(
                     f"GET {response.url} answered HTTP {response.status_code}{tries}",
                     url=response.url,
