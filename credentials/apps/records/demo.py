@@ -5,14 +5,18 @@ Every row has a fixed natural key (uuid5 of a name, or a username), so re-runnin
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.db import transaction
 
 from credentials.apps.catalog import api as catalog_api
-from credentials.apps.catalog.models import Course, CourseRun, Organization, Program
+from credentials.apps.catalog.models import Course, CourseRun, Organization, Pathway, Program
 from credentials.apps.core.models import SiteConfiguration, User
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, UserCredential
+from credentials.apps.records.models import UserGrade
 
 DEMO_NAMESPACE = uuid.UUID("6c1d3f3e-8f0a-4a47-9d7e-2d3c6b9a0e11")
 DEMO_DOMAIN = "127.0.0.1:8150"
@@ -118,6 +122,68 @@ def _catalog(site):
     return program
 
 
+# Learner records (issue 5): grades for the program's courses, and Bob half-way through the program, so
+# `make run` shows a real record at /records/ (sign in as bob / bob). Built on the certificate
+# configurations above when they exist; created here when they do not.
+RECORD_LEARNER = "bob"
+RECORD_GRADES = {  # username → one (percent, letter) per program course, None for not taken yet
+    "alice": [("0.9500", "A"), ("0.8800", "B+"), ("0.9100", "A-")],
+    "bob": [("0.9200", "A"), ("0.7800", "C+"), None],
+}
+PATHWAYS = [  # (name, e-mail): the second is not ready to receive records yet
+    ("Northbridge State University", "credit@northbridge.example.edu"),
+    ("Lakeside Community College", ""),
+]
+
+
+def _course_configuration(site, run):
+    configuration = CourseCertificate.objects.filter(site=site, course_run=run).first()
+    if configuration is None:
+        configuration = CourseCertificate.objects.create(
+            site=site, course_run=run, course_id=run.key, certificate_type="verified", is_active=True
+        )
+    return configuration
+
+
+def _learner_records(site, program):
+    """Grades for alice and bob, bob's first two course certificates, and two credit pathways."""
+    runs = catalog_api.get_ordered(program, "course_runs")
+    if not ProgramCertificate.objects.filter(site=site, program_uuid=program.uuid).exists():
+        ProgramCertificate.objects.create(site=site, program=program, program_uuid=program.uuid, is_active=True)
+    course_type = ContentType.objects.get_for_model(CourseCertificate)
+    for username, grades in RECORD_GRADES.items():
+        for run, result in zip(runs, grades, strict=True):
+            if result is None:
+                continue
+            percent, letter = result
+            _update_or_create(
+                UserGrade,
+                {"username": username, "course_run": run},
+                {"percent_grade": Decimal(percent), "letter_grade": letter, "verified": True},
+            )
+            if username == RECORD_LEARNER:
+                configuration = _course_configuration(site, run)
+                _update_or_create(
+                    UserCredential,
+                    {"username": username, "credential_content_type": course_type, "credential_id": configuration.pk},
+                    {"uuid": demo_uuid(f"certificate:{username}:{run.key}"), "status": UserCredential.AWARDED},
+                )
+    for name, email in PATHWAYS:
+        pathway = _update_or_create(
+            Pathway,
+            {"site": site, "uuid": demo_uuid(f"pathway:{name}")},
+            {
+                "name": name,
+                "org_name": name,
+                "email": email,
+                "pathway_type": Pathway.CREDIT,
+                "status": Pathway.PUBLISHED,
+            },
+        )
+        if catalog_api.get_ordered(pathway, "programs") != [program]:
+            catalog_api.set_ordered(pathway, "programs", [program])
+
+
 @transaction.atomic
 def load_demo_data():
     """Create or refresh the demo site, catalog and users; returns a short summary for the command."""
@@ -125,4 +191,5 @@ def load_demo_data():
     program = _catalog(site)
     staff = _user(STAFF_USERNAME, full_name="Demo Staff", staff=True, superuser=True)
     learners = [_user(username, full_name=full_name) for username, full_name in LEARNERS]
+    _learner_records(site, program)
     return {"site": site, "program": program, "staff": staff, "learners": learners}
