@@ -2,7 +2,7 @@
 
 import json
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import jwt
 import pytest
@@ -10,8 +10,15 @@ import requests
 import responses
 from django.test import override_settings
 
+from credentials.apps.catalog import api as catalog_api
 from credentials.apps.core.models import User
-from tests.factories import UserFactory
+from tests.factories import (
+    CourseCertificateFactory,
+    CourseRunFactory,
+    ProgramFactory,
+    UserCredentialFactory,
+    UserFactory,
+)
 
 LMS = "https://test-provider"
 AUTHORIZE_URL = f"{LMS}/oauth2/authorize"
@@ -105,13 +112,22 @@ def test_sso_begin_sends_the_browser_to_the_lms_authorize_page(client, settings)
 
 
 @responses.activate
-def test_a_new_learner_signs_in_lands_on_next_and_sees_their_name(client, site):
+def test_a_new_learner_signs_in_lands_on_their_record_and_sees_their_name(client, site):
+    """The records page sends an anonymous visitor to /login/; after the LMS they land on it, signed in."""
+    program = ProgramFactory(title="Data Science Foundations")
+    course_run = CourseRunFactory()
+    catalog_api.set_ordered(program, "course_runs", [course_run])
+    UserCredentialFactory(username="newlearner", credential=CourseCertificateFactory(course_run=course_run))
+    record_path = f"/records/programs/{program.uuid.hex}/"
     lms = FakeLms(responses.mock)
 
-    response = sign_in_through_lms(client, next_path="/records/")
+    to_login = client.get(record_path)
+    assert to_login.status_code == 302
+    assert to_login["Location"] == f"/login/?next={quote(record_path)}"
+    response = sign_in_through_lms(client, next_path=quote(record_path))
 
     assert response.status_code == 302
-    assert response["Location"] == "/records/"
+    assert response["Location"] == record_path
     user = User.objects.get(username="newlearner")
     assert (user.email, user.full_name, user.first_name, user.last_name) == (
         "newlearner@example.com",
@@ -126,7 +142,9 @@ def test_a_new_learner_signs_in_lands_on_next_and_sees_their_name(client, site):
     assert token_request["code"] == ["the-code"]
     assert token_request["grant_type"] == ["authorization_code"]
     page = client.get(response["Location"])
-    assert "Ada Lovelace" in page.content.decode()
+    assert page.status_code == 200
+    assert '<p class="record-learner-name">Ada Lovelace</p>' in page.content.decode()
+    assert "Data Science Foundations Record" in page.content.decode()
 
 
 @responses.activate
