@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8150
 HOST ?= 127.0.0.1
 
-.PHONY: run test e2e quality format migrate demo-data requirements clean
+.PHONY: run test e2e quality format migrate demo-data requirements clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ $(VENV)/.mysql-installed: requirements/mysql.txt | $(BIN)/python
 
 MYSQL_DRIVER := $(if $(filter mysql%,$(DATABASE_URL)),$(VENV)/.mysql-installed)
 
+# gunicorn and django-storages, for `make serve`.
+$(VENV)/.server-installed: requirements/server.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/server.txt
+	touch $@
+
 var:
 	mkdir -p var
 
@@ -38,6 +43,23 @@ demo-data: migrate
 ## run: install, migrate, load the demo data and serve on http://$(HOST):$(PORT) (SQLite by default)
 run: demo-data
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# `make serve` takes every variable from the environment (README.md, "Production"); with no TLS proxy in front
+# it defaults to plain HTTP, a local-only secret key and local host names.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=credentials.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-make-serve-local-only-key-not-for-any-real-deployment-0123456789}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
+	CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}" \
+	HOST=$(HOST) PORT=$(PORT)
+
+## serve: the production settings under gunicorn on http://$(HOST):$(PORT) (migrates and collects static first);
+##        GUNICORN_WORKERS, DATABASE_URL, CACHE_URL, LOG_LEVEL, ... come from the environment
+serve: $(VENV)/.server-installed $(MYSQL_DRIVER) | var
+	$(SERVE_ENV) LOG_LEVEL=WARNING $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) LOG_LEVEL=WARNING $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(SERVE_ENV) exec $(BIN)/gunicorn --config credentials/gunicorn_conf.py credentials.wsgi:application
 
 ## test: the whole suite (SQLite + locmem, or DATABASE_URL / CACHE_URL)
 test: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
@@ -73,7 +95,7 @@ bench: bench-http bench-catalog
 ## requirements: recompile the pinned requirements/*.txt from requirements/*.in
 requirements: $(BIN)/python
 	$(BIN)/pip install -q pip-tools
-	for name in base mysql test production; do \
+	for name in base mysql server test production; do \
 		$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
 			--allow-unsafe requirements/$$name.in -o requirements/$$name.txt; \
 	done
