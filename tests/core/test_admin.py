@@ -248,3 +248,13 @@ def test_user_credential_changelist_links_nothing_unescaped(admin_client, site):
 
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_admin_login_page_keeps_the_password_form_and_offers_lms_sign_in(client, site):
+    body = client.get("/admin/login/?next=/admin/credentials/").content.decode()
+
+    assert 'name="password"' in body
+    assert (
+        '<a class="button" id="sso-login" href="/login/?next=/admin/credentials/">Sign in with Test Platform</a>'
+        in body
+    )
