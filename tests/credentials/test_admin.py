@@ -78,7 +78,10 @@ def test_credential_list_shows_username_hex_uuid_status_type_and_title(admin_cli
     assert program.uuid.hex in body and course.uuid.hex in body
     assert "Data Science Foundations" in body
     assert "Statistics for Data Science" in body
-    assert "program certificate configuration" in body.lower()
+    rows = {row.username: row for row in admin_client.get(CHANGELIST).context["cl"].result_list}
+    assert (rows["alice"].status, rows["bob"].status) == ("awarded", "awarded")
+    assert '<td class="field-credential_type">program</td>' in body
+    assert '<td class="field-credential_type">course run</td>' in body
 
 
 def test_credential_list_query_count_does_not_grow_with_rows(admin_client, site, django_assert_max_num_queries):

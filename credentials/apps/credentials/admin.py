@@ -87,7 +87,7 @@ class UserCredentialDateOverrideInline(admin.TabularInline):
 class UserCredentialAdmin(SimpleHistoryAdmin):
     """Credentials are revoked, never deleted: the "revoke" action replaces "delete selected"."""
 
-    list_display = ("username", "certificate_uuid", "status", "credential_content_type", "title")
+    list_display = ("username", "certificate_uuid", "status", "credential_type", "title")
     list_filter = ("status", CredentialTypeFilter)
     search_fields = ("username",)
     search_help_text = _("Username, credential UUID, or program or course title.")
@@ -141,6 +141,13 @@ class UserCredentialAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("certificate uuid"), ordering="uuid")
     def certificate_uuid(self, obj):
         return obj.uuid.hex
+
+    @admin.display(description=_("type"), ordering="credential_content_type")
+    def credential_type(self, obj):
+        # The content type's own name ("Credentials | Program certificate configuration") crowds the list.
+        return {"programcertificate": _("program"), "coursecertificate": _("course run")}.get(
+            obj.credential_content_type.model, obj.credential_content_type.model
+        )
 
     @admin.display(description=_("title"))
     def title(self, obj):
