@@ -1,9 +1,11 @@
 """Shapes of the records JSON API (spec/api.md §11). The record itself is built by records/api.py;
 these serializers fix its keys and their order, and document them in the OpenAPI schema."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "enum": [""]}]})
 class AsIsField(serializers.Field):
     """A value that is a number or "" (spec/api.md §11.2: row fields are never null), passed through."""
 
