@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "credentials.apps.core.middleware.RequestLoggingMiddleware",  # first: times and logs every request
     "credentials.apps.core.middleware.HealthCheckMiddleware",  # /health/ for any Host, also over HTTP
     "corsheaders.middleware.CorsMiddleware",
+    "credentials.apps.core.limits.RequestBodyLimitMiddleware",  # 413 for bodies over MAX_REQUEST_BODY_BYTES
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "credentials.apps.core.middleware.MediaFilesMiddleware",  # only when SERVE_MEDIA
@@ -124,6 +125,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.
 SERVE_MEDIA = False
+
+# Request bodies longer than this many bytes are refused with 413 (credentials/apps/core/limits.py); 0 turns
+# the check off. The largest legitimate bodies (bulk learner status, a signatory image upload) are far smaller.
+MAX_REQUEST_BODY_BYTES = env.get_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
 
 # --- Identity ---------------------------------------------------------------------------------------
 CREDENTIALS_SERVICE_USER = env.get_str("CREDENTIALS_SERVICE_USER", "credentials_service_user")
@@ -228,6 +233,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    # DRF's defaults, with a JSON parser that answers 400 to over-deep nesting (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "credentials.apps.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",

@@ -105,6 +105,24 @@ def test_api_and_pages_answer_while_memcached_is_down(memcached, settings, api_c
     assert cache_warnings(caplog)
 
 
+def test_a_production_server_keeps_answering_when_its_memcached_stops(start_server, server_env, memcached):
+    server = start_server({**server_env, "CACHE_URL": memcached.url})
+    headers = {"Authorization": f"JWT {make_token('cache_outage_learner')}"}
+    api = f"{CREDENTIALS}?username=cache_outage_learner"
+    assert server.get(api, headers=headers).status_code == 200
+
+    memcached.stop()
+    statuses = [server.get(api, headers=headers).status_code for _ in range(4)]
+    page = server.get("/no-such-page/")
+
+    assert statuses == [200] * 4
+    assert page.status_code == 404 and "<html" in page.text
+    assert server.get("/health/").status_code == 200
+    warnings = [record for record in server.log_records() if record["logger"] == "credentials.apps.core.cache"]
+    assert warnings and all(record["level"] == "WARNING" for record in warnings)
+    assert warnings[0]["cache_server"] == f"127.0.0.1:{memcached.port}"
+
+
 # --- database ----------------------------------------------------------------------------------------------
 
 

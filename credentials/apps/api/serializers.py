@@ -75,8 +75,10 @@ class CredentialField(serializers.Field):
             try:
                 return {"program_uuid": uuid.UUID(str(data["program_uuid"]))}
             except ValueError:
+                value = str(data["program_uuid"])
+                value = value if len(value) <= 100 else value[:100] + "…"  # never echo a huge value in full
                 raise serializers.ValidationError(
-                    self.error_messages["invalid_uuid"] % {"value": data["program_uuid"]}, code="invalid"
+                    self.error_messages["invalid_uuid"] % {"value": value}, code="invalid"
                 ) from None
         course_run_key = data.get("course_run_key")
         if not course_run_key or not isinstance(course_run_key, str):
@@ -259,7 +261,8 @@ class CourseCertificateSerializer(serializers.ModelSerializer):
 
 class LearnerStatusRequestSerializer(serializers.Serializer):
     username = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
-    lms_user_id = serializers.IntegerField(required=False, allow_null=True)
+    # The range of core.User.lms_user_id (and of the LMS's own user ids).
+    lms_user_id = serializers.IntegerField(required=False, allow_null=True, min_value=-(2**31), max_value=2**31 - 1)
     courses = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=1000)
     course_runs = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=1000)
 

@@ -56,16 +56,19 @@ class CredentialViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        credential, _ = credentials_api.issue_credential(
-            site=request.site,
-            username=data["username"],
-            configuration=data["configuration"],
-            status=data["status"],
-            attributes=[(attribute["name"], attribute["value"]) for attribute in data.get("attributes", [])],
-            date_override=(data.get("date_override") or {}).get("date"),
-            lms_user_id=data.get("lms_user_id"),
-            request=request,
-        )
+        try:
+            credential, _ = credentials_api.issue_credential(
+                site=request.site,
+                username=data["username"],
+                configuration=data["configuration"],
+                status=data["status"],
+                attributes=[(attribute["name"], attribute["value"]) for attribute in data.get("attributes", [])],
+                date_override=(data.get("date_override") or {}).get("date"),
+                lms_user_id=data.get("lms_user_id"),
+                request=request,
+            )
+        except credentials_api.ConfigurationError as exc:  # e.g. too many attributes once merged
+            raise ValidationError({exc.field: [exc.message]}) from exc
         # Always 201, also when an existing credential was updated (spec/api.md §15.1).
         return Response(self.get_serializer(credential).data, status=status.HTTP_201_CREATED)
 
@@ -146,6 +149,9 @@ class CourseCertificateViewSet(
         return Response(self.get_serializer(configuration).data, status=status.HTTP_201_CREATED)
 
 
+USERNAME_MAX_LENGTH = 150  # core.User.username; a longer name cannot be a learner's
+
+
 class UsernameReplacementView(APIView):
     """The retirement pipeline renames learners (spec/api.md §9). JWT only, one worker."""
 
@@ -164,7 +170,11 @@ class UsernameReplacementView(APIView):
         if not isinstance(mappings, list) or not all(
             isinstance(mapping, dict)
             and len(mapping) == 1
-            and all(isinstance(name, str) and name for pair in mapping.items() for name in pair)
+            and all(
+                isinstance(name, str) and 0 < len(name) <= USERNAME_MAX_LENGTH
+                for pair in mapping.items()
+                for name in pair
+            )
             for mapping in mappings
         ):
             return HttpResponse(status=400)
@@ -191,6 +201,8 @@ class LearnerCertificateStatusView(APIView):
 class BulkLearnerCertificateStatusView(APIView):
     """The same for many learners; one bad item fails the whole request with a 400 naming it (§10.2)."""
 
+    MAX_ITEMS = 1000
+
     permission_classes = [IsLearnerStatusWorkerOrStaff]
 
     @extend_schema(
@@ -200,6 +212,8 @@ class BulkLearnerCertificateStatusView(APIView):
     def post(self, request):
         if not isinstance(request.data, list):
             return Response({"detail": "The body must be a JSON array of requests."}, status=400)
+        if len(request.data) > self.MAX_ITEMS:
+            return Response({"detail": f"At most {self.MAX_ITEMS} requests are accepted at once."}, status=400)
         items = []
         for index, item in enumerate(request.data):
             serializer = serializers.LearnerStatusRequestSerializer(data=item)

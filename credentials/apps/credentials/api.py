@@ -27,6 +27,7 @@ from credentials.apps.core.models import User
 from credentials.apps.credentials import signals
 from credentials.apps.credentials.constants import (
     COURSE_RUN_TYPE,
+    MAX_ATTRIBUTES_PER_CREDENTIAL,
     PROGRAM_TYPE,
     CertificateType,
     UserCredentialStatus,
@@ -173,6 +174,13 @@ def _merge_attributes(credential, attributes, created):
             elif attribute.value != value:
                 attribute.value, attribute.modified = value, now
                 changed.append(attribute)
+        if len(existing) > MAX_ATTRIBUTES_PER_CREDENTIAL:
+            # Attributes merge and are never pruned, so the bound is on the merged set, not on one request.
+            raise ConfigurationError(
+                "attributes",
+                f"A credential has at most {MAX_ATTRIBUTES_PER_CREDENTIAL} attributes; this request would give it "
+                f"{len(existing)}.",
+            )
         UserCredentialAttribute.objects.bulk_create(new)
         UserCredentialAttribute.objects.bulk_update(changed, ["value", "modified"])
     credential.attribute_pairs = [

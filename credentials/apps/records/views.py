@@ -142,7 +142,7 @@ def _json_body(request):
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder allows
             return None
         return data if isinstance(data, dict) else None
     return request.POST
