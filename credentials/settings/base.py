@@ -95,7 +95,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/login/"
 LOGOUT_URL = "/logout/"
-LOGIN_REDIRECT_URL = "/"
+# Where sign-in lands without ?next=: the learner's records (upstream: /api/v2/credentials/, an API page).
+LOGIN_REDIRECT_URL = "/records/"
 
 SITE_ID = 1
 # Seconds a host → Site lookup is remembered in-process (saving a SiteConfiguration clears it at once).
