@@ -148,7 +148,7 @@ def test_a_new_learner_signs_in_lands_on_their_record_and_sees_their_name(client
 
 
 @responses.activate
-def test_without_next_the_learner_lands_on_the_login_redirect_url(client, site, settings):
+def test_without_next_the_learner_lands_on_their_records(client, site):
     FakeLms(responses.mock)
 
     response = client.get("/login/edx-oauth2/")
@@ -157,7 +157,7 @@ def test_without_next_the_learner_lands_on_the_login_redirect_url(client, site, 
     response = client.get(f"{callback.path}?{callback.query}")
 
     assert response.status_code == 302
-    assert response["Location"] == settings.LOGIN_REDIRECT_URL
+    assert response["Location"] == "/records/"
 
 
 @responses.activate
