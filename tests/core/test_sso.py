@@ -281,3 +281,13 @@ def test_the_admin_password_form_still_signs_in_local_superusers(client, site):
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+@responses.activate
+def test_next_pointing_to_another_host_is_ignored(client, site):
+    FakeLms(responses.mock)
+
+    response = sign_in_through_lms(client, next_path=quote("https://evil.example.com/phish", safe=""))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/records/"
