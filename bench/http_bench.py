@@ -98,6 +98,12 @@ SCENARIOS = [
         upstream_rps=96,
     ),
     Scenario("list a learner's credentials (20)", f"/api/v2/credentials/?username={BENCH_LEARNER}", upstream_rps=106),
+    Scenario(
+        "certificate page, anonymous, warm cache",
+        "/credentials/__PROGRAM_CREDENTIAL_UUID__/",
+        token="",
+        upstream_rps=91,
+    ),
 ]
 
 

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "credentials.apps.core.middleware.MediaFilesMiddleware",  # only when SERVE_MEDIA
+    "credentials.apps.credentials.middleware.CertificatePageCacheMiddleware",  # anonymous certificate views
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +180,9 @@ BACKEND_SERVICE_READ_TIMEOUT = float(env.get_str("BACKEND_SERVICE_READ_TIMEOUT",
 BACKEND_SERVICE_RETRIES = env.get_int("BACKEND_SERVICE_RETRIES", 3)
 BACKEND_SERVICE_RETRY_BACKOFF = float(env.get_str("BACKEND_SERVICE_RETRY_BACKOFF", "0.5"))
 USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
+# Seconds each process serves an anonymous certificate page from its memory (0: never). Revocations, re-awards
+# and date overrides show at once; configuration, signatory, site and catalog edits within this time.
+CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)
 
 # Browser SSO with the LMS (social-auth edx-oauth2 backend).
 SOCIAL_AUTH_EDX_OAUTH2_KEY = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_KEY", "credentials-sso-key")

@@ -415,20 +415,24 @@ def test_right_to_left_language_sets_the_direction(client, site):
 # --- Cost ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["program", "course"])
-def test_warm_render_makes_at_most_three_queries_and_no_outbound_call(
-    client, site, lms, django_assert_max_num_queries, kind
-):
+def awarded_with_everything(kind):
     signatories = [SignatoryFactory(), SignatoryFactory()]
     if kind == "program":
-        awarded = builders.program_credential(
+        return builders.program_credential(
             orgs=builders.organizations(3),
             available_dates=(datetime(2025, 1, 1, tzinfo=UTC),) * 4,
             signatories=signatories,
             include_hours_of_effort=True,
         )
-    else:
-        awarded = builders.course_credential(orgs=builders.organizations(2), signatories=signatories)
+    return builders.course_credential(orgs=builders.organizations(2), signatories=signatories)
+
+
+@pytest.mark.parametrize("kind", ["program", "course"])
+def test_render_with_warm_caches_makes_at_most_three_queries_and_no_outbound_call(
+    client, site, lms, settings, django_assert_max_num_queries, kind
+):
+    settings.CERTIFICATE_PAGE_CACHE_TTL = 0  # every view renders
+    awarded = awarded_with_everything(kind)
     builders.cache_lms_user("alice", "Alice Lovelace")
     client.get(awarded.url)  # warms the per-process caches (site, content types, templates)
 
@@ -438,3 +442,81 @@ def test_warm_render_makes_at_most_three_queries_and_no_outbound_call(
     assert response.status_code == 200
     assert "Alice Lovelace" in text(response)
     assert outbound_calls(lms) == []
+
+
+@pytest.mark.parametrize("kind", ["program", "course"])
+def test_repeat_anonymous_view_is_served_from_the_page_cache_with_one_query(
+    client, site, lms, django_assert_num_queries, kind
+):
+    awarded = awarded_with_everything(kind)
+    builders.cache_lms_user("alice", "Alice Lovelace")
+    first = client.get(awarded.url)
+
+    with django_assert_num_queries(1):
+        again = client.get(awarded.url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] and again["X-Frame-Options"] == "DENY"
+    assert "Cookie" in again["Vary"]
+    assert outbound_calls(lms) == []
+
+
+def test_revoked_certificate_is_not_served_from_the_page_cache(client, site):
+    awarded = builders.program_credential()
+    assert client.get(awarded.url).status_code == 200
+
+    awarded.credential.status = "revoked"
+    awarded.credential.save()
+
+    assert_not_found(client.get(awarded.url))
+
+
+def test_bulk_revocation_is_not_served_from_the_page_cache(client, site):
+    awarded = builders.program_credential()
+    assert client.get(awarded.url).status_code == 200
+
+    type(awarded.credential).objects.filter(pk=awarded.credential.pk).update(status="revoked")
+
+    assert_not_found(client.get(awarded.url))
+
+
+def test_new_date_override_re_renders_a_cached_course_certificate(client, site):
+    awarded = builders.course_credential()
+    assert "Issued May 2025" in text(client.get(awarded.url))
+
+    UserCredentialDateOverride.objects.create(user_credential=awarded.credential, date=datetime(2025, 8, 1, tzinfo=UTC))
+
+    assert "Issued August 2025" in text(client.get(awarded.url))
+
+
+def test_configuration_and_signatory_edits_retire_cached_pages(client, site):
+    awarded = builders.program_credential()
+    client.get(awarded.url)
+
+    awarded.configuration.title = "Renamed Track"
+    awarded.configuration.save()
+    assert '<p class="accomplishment-program-name">Renamed Track</p>' in text(client.get(awarded.url))
+
+    signatory = awarded.configuration.signatories.get()
+    signatory.name = "Dr. New Name"
+    signatory.save()
+    assert "Dr. New Name" in text(client.get(awarded.url))
+
+
+def test_signed_in_viewers_are_never_served_a_cached_page(client, site):
+    awarded = builders.program_credential()
+    builders.cache_lms_user("alice", "Alice Lovelace")
+    client.get(awarded.url)  # cached for anonymous viewers
+    client.force_login(UserFactory(username="alice"))
+
+    assert "Congratulations, Alice Lovelace!" in text(client.get(awarded.url))
+
+
+def test_cached_pages_vary_by_the_viewers_language(client, site):
+    awarded = builders.program_credential()
+    client.get(awarded.url, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.get(awarded.url, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response["Content-Language"] == "fr"

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -654,6 +654,31 @@ def get_certificate(*, site, uuid, now=None):
     if available_date is not None and available_date > now:
         return None
     return _course_certificate(row, issue_date=row["date_override__date"] or available_date or row["created"])
+
+
+def _freshness_sql():
+    quote = connection.ops.quote_name
+    credentials, overrides = UserCredential._meta.db_table, UserCredentialDateOverride._meta.db_table
+    return (
+        f"SELECT c.{quote('modified')}, o.{quote('date')} FROM {quote(credentials)} c"
+        f" LEFT JOIN {quote(overrides)} o ON o.{quote('user_credential_id')} = c.{quote('id')}"
+        f" WHERE c.{quote('uuid')} = %s AND c.{quote('status')} = %s"
+    )
+
+
+def certificate_freshness(uuid):
+    """A value that changes whenever an awarded credential's own page may change (re-award, revocation, date
+    override), as the database returns it; None when no awarded credential has this uuid.
+
+    The certificate page cache (certificate.py) asks this on every hit, so a revoked certificate is gone at
+    once. It is the one query of a cached page view, hence plain SQL on the unique uuid index: building the
+    same query with the ORM costs ten times more than running it.
+    """
+    uuid_value = UserCredential._meta.get_field("uuid").get_db_prep_value(uuid, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_freshness_sql(), [uuid_value, AWARDED])
+        row = cursor.fetchone()
+    return tuple(row) if row else None
 
 
 def preview_program_certificate(*, site, program_uuid, username, now=None):

@@ -1,11 +1,19 @@
-"""Builds a certificate page's template context from an ``api.Certificate``: templates, sharing, Open Graph.
+"""Builds a certificate page's template context from an ``api.Certificate``: templates, sharing, Open Graph;
+and caches the page anonymous viewers get.
 
-Nothing here reads the database or the LMS; the views pass in what ``api.py`` returned.
+Nothing here reads the database or the LMS except through ``api.py``.
 """
 
+import hashlib
+import itertools
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError
+from django.http import HttpResponse
 from django.template.loader import select_template
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -120,3 +128,90 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
         if configuration.enable_facebook_sharing:
             context["facebook_url"] = facebook_url(share_url=share_url, app_id=configuration.facebook_app_id)
     return context
+
+
+# --- The anonymous page cache ------------------------------------------------------------------------------
+
+# Rendered pages live in each process's memory: a cached view then needs neither memcached nor the session,
+# authentication and locale machinery (CertificatePageCacheMiddleware answers before them).
+_pages = LocMemCache("certificate-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
+_version = itertools.count(1)
+_current_version = 0
+
+# Response headers a cached page keeps; the outer middleware (security, CORS, logging) adds its own on each view.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Cache-Control")
+
+
+def clear_cached_pages():
+    _pages.clear()
+
+
+def invalidate_certificate_pages(**kwargs):
+    """Retire this process's cached pages: a configuration, a signatory or a site's settings changed here.
+    Other processes (and catalog changes, synced in bulk by copy_catalog) catch up within the TTL."""
+    global _current_version
+    _current_version = next(_version)
+
+
+class PageCache:
+    """The page of one certificate as anonymous viewers see it, cached for CERTIFICATE_PAGE_CACHE_TTL seconds.
+
+    Shared links bring most views, all anonymous and alike. A cached page is served only while it is still
+    right: every view re-reads the credential (one indexed query, ``api.certificate_freshness``), so a revoked
+    certificate is gone at once and a re-award or a new date override re-renders it. Pages vary by site,
+    scheme and host (the share URL) and by the viewer's language (the share text).
+    """
+
+    def __init__(self, request, uuid, *, ttl):
+        self.uuid = uuid
+        self.ttl = ttl
+        language = translation.get_language_from_request(request)
+        site = core_api.get_site_for_host(request.get_host())
+        variant = f"{site.pk}|{request.scheme}://{request.get_host()}|{language}"
+        self.key = f"{uuid.hex}.{hashlib.md5(variant.encode('utf-8')).hexdigest()}"
+        self.version = _current_version
+        self.freshness = None
+
+    @classmethod
+    def for_request(cls, request):
+        """A cache for this request when it is an anonymous view of a certificate page, else None."""
+        ttl = settings.CERTIFICATE_PAGE_CACHE_TTL
+        if not ttl or request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.view_name != "credentials:render":
+            return None
+        return cls(request, match.kwargs["uuid"], ttl=ttl)
+
+    def lookup(self):
+        """The cached response, or None (nothing cached, retired, or the credential changed since)."""
+        try:
+            self.freshness = api.certificate_freshness(self.uuid)
+        except DatabaseError:
+            return None  # the view answers (and the database-outage middleware turns it into a 503)
+        entry = _pages.get(self.key)
+        if (
+            self.freshness is None
+            or entry is None
+            or (entry["version"], entry["freshness"]) != (self.version, self.freshness)
+        ):
+            return None
+        response = HttpResponse(entry["content"])
+        for header, value in entry["headers"]:
+            response[header] = value
+        return response
+
+    def store(self, response):
+        """Keep a page rendered after ``lookup()`` missed, as of the version and freshness read then."""
+        if self.freshness is None or response.status_code != 200 or response.cookies or response.streaming:
+            return
+        entry = {
+            "version": self.version,
+            "freshness": self.freshness,
+            "content": response.content,
+            "headers": [(header, response[header]) for header in _KEPT_HEADERS if response.has_header(header)],
+        }
+        _pages.set(self.key, entry, self.ttl)

@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from credentials.apps.credentials import api
 from credentials.apps.credentials.certificate import page_context
@@ -16,13 +17,17 @@ def _is_staff(user):
 
 
 @require_safe
+@vary_on_cookie
 def render_credential(request, uuid):
-    """A learner's public certificate. Anything not awarded, visible and on this site is a 404."""
+    """A learner's public certificate. Anything not awarded, visible and on this site is a 404.
+
+    Anonymous views are cached by CertificatePageCacheMiddleware (certificate.PageCache).
+    """
     certificate = api.get_certificate(site=request.site, uuid=uuid)
     if certificate is None:
         raise Http404("No visible certificate with this id.")
     learner = api.get_learner_name(site=request.site, username=certificate.username)
-    # The banner (share and print) is for the owner and staff; anonymous viewers cost no session lookup.
+    # The banner (share and print) is for the owner and staff.
     is_owner = request.user.is_authenticated and request.user.get_username() == certificate.username
     context = page_context(
         request,

@@ -6,16 +6,18 @@ Every row has a fixed natural key (uuid5 of a name, or a username), so re-runnin
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.core.files import File
 from django.db import transaction
 
 from credentials.apps.catalog import api as catalog_api
 from credentials.apps.catalog.models import Course, CourseRun, Organization, Pathway, Program
 from credentials.apps.core.models import SiteConfiguration, User
-from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, UserCredential
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, Signatory, UserCredential
 from credentials.apps.records.models import UserGrade
 
 DEMO_NAMESPACE = uuid.UUID("6c1d3f3e-8f0a-4a47-9d7e-2d3c6b9a0e11")
@@ -122,6 +124,75 @@ def _catalog(site):
     return program
 
 
+# Alice has completed the program: her certificates have fixed ids, so the README can link to them.
+CERTIFICATE_OWNER = "alice"
+SIGNATURE_IMAGE = Path(settings.BASE_DIR) / "static" / "images" / "demo-signature.png"
+
+
+def certificate_uuid(username, configuration_name):
+    return demo_uuid(f"certificate:{username}:{configuration_name}")
+
+
+def _signatory():
+    signatory = _update_or_create(
+        Signatory,
+        {"name": "Dr. Maya Chen"},
+        {"title": "Academic Director<br>Data Science Programs", "organization_name_override": None},
+    )
+    # The upload is attached once; a re-run finds it in storage and leaves the row alone.
+    if not signatory.image or not signatory.image.storage.exists(signatory.image.name):
+        with SIGNATURE_IMAGE.open("rb") as image:
+            signatory.image.save(SIGNATURE_IMAGE.name, File(image), save=False)
+        signatory.save(update_fields=["image", "modified"])
+    return signatory
+
+
+def _award(username, configuration, configuration_name):
+    return _update_or_create(
+        UserCredential,
+        {
+            "username": username,
+            "credential_content_type": ContentType.objects.get_for_model(configuration),
+            "credential_id": configuration.pk,
+        },
+        {"uuid": certificate_uuid(username, configuration_name), "status": UserCredential.AWARDED},
+    )
+
+
+def _certificates(site, program):
+    """Certificate configurations for the program and its runs, one signatory, and Alice's awards."""
+    signatory = _signatory()
+    runs = catalog_api.get_ordered(program, "course_runs")
+    course_configurations = []
+    for week, run in enumerate(runs):
+        configuration = _update_or_create(
+            CourseCertificate,
+            {"site": site, "course_run": run},
+            {
+                "course_id": run.key,
+                "certificate_type": "verified",
+                "certificate_available_date": datetime(2026, 7, 6 + 7 * week, tzinfo=UTC),
+                "is_active": True,
+            },
+        )
+        if list(configuration.signatories.all()) != [signatory]:
+            configuration.signatories.set([signatory])
+        course_configurations.append(configuration)
+    program_configuration = _update_or_create(
+        ProgramCertificate,
+        {"site": site, "program_uuid": program.uuid},
+        {"program": program, "is_active": True, "include_hours_of_effort": True},
+    )
+    if list(program_configuration.signatories.all()) != [signatory]:
+        program_configuration.signatories.set([signatory])
+
+    awards = [
+        _award(CERTIFICATE_OWNER, configuration, configuration.course_id) for configuration in course_configurations
+    ]
+    awards.append(_award(CERTIFICATE_OWNER, program_configuration, "program"))
+    return awards
+
+
 # Learner records (issue 5): grades for the program's courses, and Bob half-way through the program, so
 # `make run` shows a real record at /records/ (sign in as bob / bob). Built on the certificate
 # configurations above when they exist; created here when they do not.
@@ -191,5 +262,6 @@ def load_demo_data():
     program = _catalog(site)
     staff = _user(STAFF_USERNAME, full_name="Demo Staff", staff=True, superuser=True)
     learners = [_user(username, full_name=full_name) for username, full_name in LEARNERS]
+    certificates = _certificates(site, program)
     _learner_records(site, program)
-    return {"site": site, "program": program, "staff": staff, "learners": learners}
+    return {"site": site, "program": program, "staff": staff, "learners": learners, "certificates": certificates}

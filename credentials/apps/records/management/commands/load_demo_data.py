@@ -15,3 +15,7 @@ class Command(BaseCommand):
         )
         for learner in loaded["learners"]:
             self.stdout.write(f"  Learner: {learner.username} (password {learner.username})")
+        for credential in loaded.get("certificates", ()):
+            self.stdout.write(
+                f"  Certificate of {credential.username}: http://{loaded['site'].domain}/credentials/{credential.uuid.hex}/"
+            )
