@@ -4,8 +4,10 @@ and caches the page anonymous viewers get.
 Nothing here reads the database or the LMS except through ``api.py``.
 """
 
+import functools
 import hashlib
 import itertools
+import uuid as uuid_module
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template.loader import select_template
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -153,6 +155,13 @@ def invalidate_certificate_pages(**kwargs):
     _current_version = next(_version)
 
 
+@functools.cache
+def _certificate_path_shape():
+    """(prefix, length) of certificate page paths, e.g. ("/credentials/", 46)."""
+    sample = reverse("credentials:render", kwargs={"uuid": uuid_module.UUID(int=0)})
+    return sample.removesuffix(f"{uuid_module.UUID(int=0).hex}/"), len(sample)
+
+
 class PageCache:
     """The page of one certificate as anonymous viewers see it, cached for CERTIFICATE_PAGE_CACHE_TTL seconds.
 
@@ -178,6 +187,9 @@ class PageCache:
         ttl = settings.CERTIFICATE_PAGE_CACHE_TTL
         if not ttl or request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
+        prefix, length = _certificate_path_shape()
+        if len(request.path) != length or not request.path.startswith(prefix):
+            return None  # every other request pays two string checks, no URL resolution
         try:
             match = resolve(request.path_info)
         except Resolver404:
