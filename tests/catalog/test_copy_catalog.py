@@ -546,3 +546,32 @@ def test_verbosity_0_silences_skip_and_retry_logs_but_not_errors(site, sample, d
 
     assert outcome.status == 1
     assert "ERROR: site testserver: courses: GET" in outcome.err
+
+
+def test_consecutive_pages_are_written_together_and_a_failure_names_them(site, discovery):
+    organization = discovery.organization("BigX")
+    for number in range(44):
+        discovery.course(f"BigX+C{number}", owners=[organization])
+    stranger = {"uuid": str(uuid.uuid4()), "key": "Unknown"}
+    discovery.course("BigX+Last", owners=[stranger])  # the 45th course, on page 3
+
+    outcome = copy_catalog()
+
+    assert outcome.status == 1
+    assert "ERROR: site testserver: courses pages 1-3: course " in outcome.err
+    assert Course.objects.count() == 0
+
+
+def test_resync_statements_grow_per_hundred_items_not_per_page(site, discovery):
+    organization = discovery.organization("BigX")
+    for number in range(100):
+        discovery.course(f"BigX+C{number}", owners=[organization])
+    copy_catalog()
+
+    with CaptureQueriesContext(connection) as queries:
+        copy_catalog()
+
+    quote = connection.ops.quote_name
+    course_rows = f"SELECT {quote('catalog_course')}.{quote('id')}"
+    course_selects = [query for query in queries if query["sql"].startswith(course_rows)]
+    assert len(course_selects) == 1  # five pages of 20, one batch

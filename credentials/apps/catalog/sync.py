@@ -8,8 +8,9 @@ Public through ``catalog.api.sync_catalog``. Differences from upstream, on purpo
 * a program's course run that discovery did not return is reported and left out instead of aborting;
 * a deletion blocked by a protected reference (awarded credentials, grades, records) is reported;
 * rows and ordered links are compared before writing, so a re-sync without changes writes nothing;
-* pages are processed as they arrive and written in batches, a fixed number of statements per page, so
-  memory and round trips do not grow with the catalog (only sets of uuids are kept per site).
+* pages are processed as they arrive and written in batches of about a hundred items, a fixed number of
+  statements per batch, so memory and round trips per item do not grow with the catalog (only sets of
+  uuids are kept per site).
 """
 
 import logging
@@ -52,6 +53,9 @@ SKIPPED = "skipped"
 FAILED = "failed"
 
 BATCH_SIZE = 500
+# Items of consecutive pages written together: a fixed number of statements per this many items, whatever
+# the page size (discovery's default is 20), while memory holds only one such batch.
+ITEMS_PER_WRITE = 100
 
 
 class CatalogDataError(Exception):
@@ -225,16 +229,27 @@ class _SiteSync:
             started, items, total = time.monotonic(), 0, None
             self.stage = resource
             pages = self.client.iter_resource(resource, page_size=self.page_size, **extra_params.get(resource, {}))
+            batch, first_page = [], None
             for page in pages:
-                self.stage = f"{resource} page {page.number}"
-                handlers[resource](page.results)
-                self.stage = resource  # while the next page is fetched; the client's error names its URL
+                batch.extend(page.results)
+                first_page = first_page or page.number
                 items += len(page.results)
                 total = page.count
                 self.result.pages[resource] = page.number
+                if len(batch) >= ITEMS_PER_WRITE or not page.has_next:
+                    self._write(handlers[resource], batch, resource, first_page, page.number)
+                    batch, first_page = [], None
                 self.progress(self._event(resource, page.number, items, total, started))
+            if batch:
+                self._write(handlers[resource], batch, resource, first_page, self.result.pages[resource])
             self.progress(self._event(resource, self.result.pages[resource], items, total, started, done=True))
         self.stage = "finishing"
+
+    def _write(self, handler, items, resource, first_page, last_page):
+        pages = f"page {first_page}" if first_page == last_page else f"pages {first_page}-{last_page}"
+        self.stage = f"{resource} {pages}"
+        handler(items)
+        self.stage = resource  # while the next page is fetched; the client's error names its URL
 
     def _event(self, resource, pages, items, total, started, done=False):
         return SyncProgress(
