@@ -162,8 +162,9 @@ def test_resync_without_changes_changes_no_row_and_reports_nothing_added(site, s
 def test_resync_without_changes_uses_a_pinned_number_of_statements(site, sample, django_assert_max_num_queries):
     copy_catalog()
 
-    # Sites (1), the site's transaction (2), uuid snapshots (5); per page: organizations 1, courses 3 (rows,
-    # owners, runs), programs 4 (rows, runs looked up, authors, runs linked), pathways 3 (rows, programs, links).
+    # Sites (1), the site's transaction (2), uuid snapshots (5); then per batch of pages: organizations 1,
+    # courses 3 (rows, owners, runs), programs 4 (rows, runs looked up, authors, runs linked), pathways 3 (rows,
+    # programs looked up, links).
     with django_assert_max_num_queries(19):
         outcome = copy_catalog("--verbosity", "0")
 
