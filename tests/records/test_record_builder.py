@@ -28,7 +28,7 @@ ROW_KEYS = ["name", "school", "attempts", "course_id", "issue_date", "percent_gr
 
 
 def build(site, user, program):
-    return api.build_program_record(site=site, user=user, program=api.get_record_program(site=site, uuid=program.uuid))
+    return api.build_program_record(site=site, user=user, program_uuid=program.uuid)
 
 
 def test_earned_course_with_grade_is_a_full_row(site, alice):

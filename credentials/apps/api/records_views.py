@@ -97,10 +97,9 @@ class ProgramRecordViewSet(viewsets.ViewSet):
             learner, program_uuid = self._learner(request), _parse_uuid(uuid)
             if learner is None or program_uuid is None:
                 return HttpResponse(status=404)  # upstream: 500 for a malformed uuid (DESIGN.md §5.1)
-        program = records_api.get_record_program(site=request.site, uuid=program_uuid)
-        if program is None:
+        record = records_api.build_program_record(site=request.site, user=learner, program_uuid=program_uuid)
+        if record is None:
             return HttpResponse(status=404)  # upstream: 500 for a program not in the catalog
-        record = records_api.build_program_record(site=request.site, user=learner, program=program)
         configuration = core_api.get_site_configuration(request.site)
         body = {
             "record": record,

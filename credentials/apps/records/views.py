@@ -160,10 +160,10 @@ def _shared_record(request, record_uuid):
     shared = api.get_shared_record(record_uuid)
     if shared is None:
         raise Http404("No such shared record.")
-    program = api.get_record_program(site=request.site, uuid=shared.program.uuid)
-    if program is None:
+    record = api.build_program_record(site=request.site, user=shared.user, program_uuid=shared.program.uuid)
+    if record is None:
         raise Http404("The record's program is not on this site.")  # upstream: 500 (DESIGN.md §5.1)
-    return shared, api.build_program_record(site=request.site, user=shared.user, program=program)
+    return shared, record
 
 
 # --- Pages -----------------------------------------------------------------------------------------------
@@ -201,14 +201,13 @@ def program_record(request, program_uuid):
     learner, forbidden = _learner_for(request)
     if forbidden:
         return _forbidden(request)
-    program = api.get_record_program(site=request.site, uuid=program_uuid)
-    if program is None:
+    record = api.build_program_record(site=request.site, user=learner, program_uuid=program_uuid)
+    if record is None:
         raise Http404("No such program.")
-    record = api.build_program_record(site=request.site, user=learner, program=program)
     sent = {pathway["id"] for pathway in record["pathways"] if pathway["status"]}
     pathways = [
         {"id": pathway.pk, "name": pathway.name, "sent": pathway.pk in sent, "active": bool(pathway.email)}
-        for pathway in api.sendable_pathways(program)
+        for pathway in api.sendable_pathways(site=request.site, program_uuid=program_uuid)
     ]
     context = _record_context(request, record, is_public=False)
     context.update(
@@ -252,10 +251,10 @@ def private_program_record_csv(request, program_uuid):
     learner, forbidden = _learner_for(request)
     if forbidden:
         return _forbidden(request)
-    program = api.get_record_program(site=request.site, uuid=program_uuid)
-    if program is None:
+    record = api.build_program_record(site=request.site, user=learner, program_uuid=program_uuid)
+    if record is None:
         raise Http404("No such program.")
-    return _csv_response(api.build_program_record(site=request.site, user=learner, program=program))
+    return _csv_response(record)
 
 
 # --- Share and send (JSON, called by the pages and by the Learner Record front-end) -----------------------
