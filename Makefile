@@ -92,6 +92,15 @@ bench: bench-http bench-catalog
 
 .PHONY: bench bench-catalog bench-http
 
+## soak: minutes of concurrent mixed traffic on gunicorn + MariaDB + a private memcached, then every acknowledged
+##       write checked in the database (bench/soak.py; not part of `make test`). SOAK_ARGS="--faults all" adds
+##       a MariaDB restart (private instance), a memcached kill and a hung LMS/discovery; --duration, --clients
+SOAK_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_soak
+soak: $(VENV)/.test-installed $(VENV)/.mysql-installed $(VENV)/.server-installed | var
+	SOAK_DATABASE_URL=$(SOAK_DATABASE_URL) $(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+.PHONY: soak
+
 ## requirements: recompile the pinned requirements/*.txt from requirements/*.in
 requirements: $(BIN)/python
 	$(BIN)/pip install -q pip-tools
