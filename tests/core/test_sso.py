@@ -291,3 +291,8 @@ def test_next_pointing_to_another_host_is_ignored(client, site):
 
     assert response.status_code == 302
     assert response["Location"] == "/records/"
+
+
+@pytest.mark.parametrize("path", ["/login/no-such-backend/", "/complete/no-such-backend/?state=x&code=y"])
+def test_an_unknown_backend_is_a_404(client, site, path):
+    assert client.get(path).status_code == 404
