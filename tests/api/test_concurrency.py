@@ -31,7 +31,9 @@ def post_concurrently(bodies):
     def send(index):
         try:
             barrier.wait()
-            statuses[index] = APIClient().post("/api/v2/credentials/", bodies[index], format="json", **headers).status_code
+            statuses[index] = (
+                APIClient().post("/api/v2/credentials/", bodies[index], format="json", **headers).status_code
+            )
         finally:
             connections.close_all()
 
