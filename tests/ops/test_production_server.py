@@ -107,6 +107,13 @@ def test_gunicorn_runs_the_configured_workers_and_logs_json_only(server):
     assert all(record["logger"] == "gunicorn.error" for record in booted)
 
 
+def test_gunicorn_warns_at_start_when_the_cache_is_per_process(server):
+    [warning] = [record for record in server.log_records() if "CACHES['default'] is" in record["message"]]
+
+    assert warning["level"] == "WARNING"
+    assert "set CACHE_URL=memcached://" in warning["message"]
+
+
 def test_cors_preflight_lets_the_records_front_end_send_its_jwt_cookie_header(server):
     preflight = {
         "Origin": "https://apps.example.com",
