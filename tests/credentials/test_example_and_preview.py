@@ -23,6 +23,7 @@ def test_example_certificate_renders_fake_data_without_database_rows(client, sit
     assert '<p class="accomplishment-program-name">Completely Example Program</p>' in page
     assert "a program offered by Absolutely Fake University, in collaboration with Test Platform." in page
     assert "Pseudo McFakerson" in page and "Parts Unknown" in page
+    assert f"Issued {timezone.now():%B %Y}" in page
     assert "og:url" not in page and "linkedin.com" not in page
     assert "openedx/credentials/programs/professional-certificate/certificate.html" in [
         template.name for template in response.templates

@@ -740,7 +740,7 @@ def example_certificate(*, program_type=None):
                 image_url=None,
             ),
         ),
-        issue_date=None,
+        issue_date=timezone.now(),
         language=render_language(None),
         program_uuid=uuid_module.uuid4(),
     )
