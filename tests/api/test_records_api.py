@@ -357,3 +357,12 @@ def test_a_bad_jwt_does_not_break_the_csrf_endpoint(site):
     response = Client().get("/csrf/api/v1/token", HTTP_AUTHORIZATION="JWT garbage")
 
     assert response.status_code == 200
+
+
+def test_the_documented_serializer_gives_exactly_the_record_served(api_client, program, alice, alice_jwt):
+    from credentials.apps.api.records_serializers import ProgramRecordResponseSerializer
+
+    ProgramCertRecordFactory(user=alice, program=program)
+    body = api_client.get(detail(program.uuid.hex), **alice_jwt).json()
+
+    assert ProgramRecordResponseSerializer(body).data == body

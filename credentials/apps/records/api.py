@@ -1,7 +1,10 @@
 """The records app's public interface: grades, learner certificate status, username replacement, and
 learner records (the record builder, the records list, sharing, sending to credit pathways, the CSV)."""
 
+import hashlib
 import logging
+import math
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,9 +12,10 @@ from email.utils import formataddr
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +27,12 @@ from credentials.apps.catalog.models import CourseRun, Pathway, Program, Program
 from credentials.apps.core import api as core_api
 from credentials.apps.core.models import User
 from credentials.apps.credentials import api as credentials_api
-from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, UserCredential
+from credentials.apps.credentials.models import (
+    CourseCertificate,
+    ProgramCertificate,
+    UserCredential,
+    UserCredentialDateOverride,
+)
 from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
 
 log = logging.getLogger(__name__)
@@ -333,7 +342,8 @@ def _configuration_dates(credential):
 def _grade_rows(user, runs):
     """The per-course rows of spec/pages.md §5.6 and the record's last update; two queries at most.
 
-    Returns (rows, last_updated, empty).
+    Returns (rows, last_updated, empty, next_change): next_change is when one of the learner's course
+    credentials in these runs becomes visible (None when none waits), after which the record differs.
     """
     run_by_key, run_by_id = {}, {}
     for run in runs:
@@ -343,25 +353,26 @@ def _grade_rows(user, runs):
     # C: the learner's visible course credentials of any status in the program's runs, matched by run key
     # on any site as upstream, each with its configuration's run key and available date; G: their verified
     # grades in those runs. Both in id order, so "last wins" and "first of equal grades wins" hold.
-    credentials, grades = [], []
+    credentials, grades, next_change = [], [], None
     if runs:
         # filter_visible's rule for course credentials (spec/models.md §4.6: the configuration's available
         # date is unset or past), applied here to the dates read in the same query: its SQL form carries
         # the program-date subquery too, which costs more to build than this whole query.
         now = timezone.now()
-        credentials = [
-            credential
-            for credential in UserCredential.objects.filter(
-                username=user.username, course_credentials__course_id__in=list(run_by_key)
-            )
+        for credential in (
+            UserCredential.objects.filter(username=user.username, course_credentials__course_id__in=list(run_by_key))
             .annotate(
                 configuration_course_id=F("course_credentials__course_id"),
                 course_available_date=F("course_credentials__certificate_available_date"),
             )
             .select_related("date_override")
             .order_by("id")
-            if credential.course_available_date is None or credential.course_available_date <= now
-        ]
+        ):
+            available = credential.course_available_date
+            if available is None or available <= now:
+                credentials.append(credential)
+            elif next_change is None or available < next_change:
+                next_change = available
     if credentials:
         grades = (
             UserGrade.objects.filter(username=user.username, course_run_id__in=list(run_by_id), verified=True)
@@ -421,7 +432,7 @@ def _grade_rows(user, runs):
         # else case 3: not earned, name and school only
         rows.append(row)
         emitted.add(run.course_id)
-    return rows, last_updated, not best
+    return rows, last_updated, not best, next_change
 
 
 def _pathways(user, program):
@@ -445,20 +456,14 @@ def _pathways(user, program):
     ]
 
 
-def build_program_record(*, site, user, program_uuid):
-    """The learner's record of the site's program ``program_uuid`` (spec/pages.md §5.6); None when the
-    program is not in the site's catalog.
-
-    One builder for the JSON API, the pages and the CSV. Five queries (six for a learner holding the
-    program certificate), however many courses the program has.
-    """
+def _build_program_record(*, site, user, program_uuid):
+    """(the record without its learner block, when it next changes by itself), or None for an unknown program."""
     program = _load_program(site=site, uuid=program_uuid, user=user)
     if program is None:
         return None
-    rows, last_updated, empty = _grade_rows(user, program.runs)
+    rows, last_updated, empty, next_change = _grade_rows(user, program.runs)
     configuration = core_api.get_site_configuration(site)
-    return {
-        "learner": {"full_name": user.get_full_name(), "username": user.username, "email": user.email},
+    record = {
         "program": {
             "name": program.title,
             "type": slugify(program.type),
@@ -474,6 +479,102 @@ def build_program_record(*, site, user, program_uuid):
         "pathways": _pathways(user, program),
         "shared_program_record_uuid": program.shared_record_uuid.hex if program.shared_record_uuid else None,
     }
+    return record, next_change
+
+
+def build_program_record(*, site, user, program_uuid):
+    """The learner's record of the site's program ``program_uuid`` (spec/pages.md §5.6); None when the
+    program is not in the site's catalog.
+
+    One builder for the JSON API, the pages and the CSV. Five queries (six for a learner holding the
+    program certificate), however many courses the program has; one when the record is cached and
+    still fresh (see "Record cache" below).
+    """
+    built = _cached_program_record(site=site, user=user, program_uuid=program_uuid)
+    if built is None:
+        return None
+    learner = {"full_name": user.get_full_name(), "username": user.username, "email": user.email}
+    return {"learner": learner, **built}
+
+
+# --- Record cache ----------------------------------------------------------------------------------------
+#
+# A record is read far more often than anything in it changes. Built records (without the learner block,
+# which comes from the user row in hand) are kept in the default cache for RECORD_CACHE_TTL seconds, and
+# one is served only while it is still right:
+# * every read first fingerprints the learner's own rows (credentials, date overrides, grades, shared
+#   records, sends: count and latest change of each, in one plain SQL statement), so any write to them,
+#   bulk updates included, is seen at once;
+# * saving a configuration, a site configuration or a catalog row retires every cached record (a new
+#   "shared version"); catalog changes written in bulk by copy_catalog are seen within the TTL;
+# * a record expires when one of its course credentials becomes visible (its available date passes).
+# The fingerprint is read before building, so a write during a build is never hidden.
+
+SHARED_VERSION_KEY = "records:shared-version"
+
+
+def _fingerprint_sql():
+    credential, override = UserCredential._meta.db_table, UserCredentialDateOverride._meta.db_table
+    parts = [
+        f"SELECT COUNT(*), MAX(modified) FROM {credential} WHERE username = %s",
+        f"SELECT COUNT(*), MAX(o.modified) FROM {override} o INNER JOIN {credential} c"
+        " ON c.id = o.user_credential_id WHERE c.username = %s",
+        f"SELECT COUNT(*), MAX(modified) FROM {UserGrade._meta.db_table} WHERE username = %s",
+        f"SELECT COUNT(*), MAX(modified) FROM {ProgramCertRecord._meta.db_table} WHERE user_id = %s",
+        f"SELECT COUNT(*), MAX(modified) FROM {UserCreditPathway._meta.db_table} WHERE user_id = %s",
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def _learner_fingerprint(user):
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [user.username, user.username, user.username, user.pk, user.pk])
+        return tuple((count, str(latest)) for count, latest in cursor.fetchall())
+
+
+def _shared_version():
+    version = cache.get(SHARED_VERSION_KEY)
+    if version is None:
+        # Unknown (never set, or evicted): a new one, so that no record cached before can match it.
+        cache.add(SHARED_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(SHARED_VERSION_KEY)
+    return version
+
+
+def retire_cached_records(**kwargs):
+    """Receiver: a configuration or catalog row was saved, so every cached record may be out of date."""
+    cache.set(SHARED_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _cache_key(site, user, program_uuid):
+    username = hashlib.md5(user.username.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"records:record:{site.pk}:{user.pk}:{username}:{program_uuid.hex}"
+
+
+def _cached_program_record(*, site, user, program_uuid):
+    ttl = settings.RECORD_CACHE_TTL
+    try:
+        program_uuid = program_uuid if isinstance(program_uuid, uuid.UUID) else uuid.UUID(str(program_uuid))
+    except ValueError:
+        return None
+    if not ttl or not user.pk:
+        built = _build_program_record(site=site, user=user, program_uuid=program_uuid)
+        return built[0] if built else None
+    key = _cache_key(site, user, program_uuid)
+    fingerprint = _learner_fingerprint(user)
+    shared_version = _shared_version()
+    entry = cache.get(key)
+    if entry is not None and entry["fingerprint"] == fingerprint and entry["shared_version"] == shared_version:
+        return entry["record"]
+    built = _build_program_record(site=site, user=user, program_uuid=program_uuid)
+    if built is None:
+        return None
+    record, next_change = built
+    timeout = ttl
+    if next_change is not None:
+        timeout = max(1, min(ttl, math.ceil((next_change - timezone.now()).total_seconds())))
+    cache.set(key, {"fingerprint": fingerprint, "shared_version": shared_version, "record": record}, timeout)
+    return record
 
 
 def sendable_pathways(*, site, program_uuid):
