@@ -1144,11 +1144,8 @@ def report(calls, verdicts, windows, elapsed):
         "operations": rows,
     }
     for window in windows:
-        inside = [
-            c
-            for c in calls
-            if window.ended and c.started <= window.ended + OUTAGE_GRACE_SECONDS and c.ended >= window.started
-        ]
+        grace = OUTAGE_GRACE_SECONDS if window.name == "mariadb-restart" else 0
+        inside = [c for c in calls if window.ended and c.started <= window.ended + grace and c.ended >= window.started]
         window.notes["requests_during"] = len(inside)
         window.notes["statuses_during"] = dict(sorted(Counter(str(c.status) for c in inside).items()))
         window.notes["max_latency_during_ms"] = round(max(((c.ended - c.started) * 1000 for c in inside), default=0), 1)
@@ -1205,6 +1202,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--private-mariadb", action="store_true", help="use a private MariaDB even without faults")
     parser.add_argument("--seed", type=int, default=1, help="random seed")
+    parser.add_argument("--workdir", default=str(VAR), help="logs, static files, private MariaDB (default var/soak)")
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args(argv)
     faults = {f.strip() for f in args.faults.split(",") if f.strip()}
@@ -1219,7 +1217,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    VAR.mkdir(parents=True, exist_ok=True)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
     started_at = time.monotonic()
 
     def log(message):
@@ -1231,7 +1230,7 @@ def main(argv=None):
         memcached = Memcached(args.memcached_port).start()
         processes.append(memcached)
         if "mariadb-restart" in args.faults or args.private_mariadb:
-            mariadb = PrivateMariaDB(VAR / f"mariadb-{args.mariadb_port}", args.mariadb_port).install().start()
+            mariadb = PrivateMariaDB(workdir / f"mariadb-{args.mariadb_port}", args.mariadb_port).install().start()
             processes.append(mariadb)
             database_url = mariadb.url("credentials_soak")
             log(f"private MariaDB on port {args.mariadb_port}")
@@ -1242,7 +1241,7 @@ def main(argv=None):
         processes.append(blackhole)
         lms_url = blackhole.url if "lms-blackhole" in args.faults else f"http://127.0.0.1:{free_port()}"  # closed port
 
-        static_root = VAR / "static"
+        static_root = workdir / "static"
         env = {
             key: value
             for key, value in os.environ.items()
@@ -1265,7 +1264,7 @@ def main(argv=None):
                 "ENABLE_AUTO_AUTH": "true",  # the records pages need a session; the LMS's SSO is not here
                 "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
                 "STATIC_ROOT": str(static_root),
-                "MEDIA_ROOT": str(VAR / "media"),
+                "MEDIA_ROOT": str(workdir / "media"),
                 "LOG_LEVEL": "WARNING",
                 "GUNICORN_WORKERS": str(args.workers),
                 "GUNICORN_TIMEOUT": "60",
@@ -1288,7 +1287,7 @@ def main(argv=None):
         django.setup()
         learners = [f"soak_learner_{n}" for n in range(args.clients * args.learners_per_client)]
         world = seed(learners=learners, lms_url=lms_url)
-        server = Gunicorn(env, args.port, VAR / "server.log").start()
+        server = Gunicorn(env, args.port, workdir / "server.log").start()
         processes.append(server)
         world.base_url = server.base_url
         tokens = {name: mint_token(name) for name in [*learners, ADMIN]}
