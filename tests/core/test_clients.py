@@ -277,3 +277,18 @@ def test_without_retries_a_failure_is_reported_after_one_attempt(rsps, settings)
 
     assert refused.call_count == 1
     assert str(raised.value) == f"GET {API_URL} failed: could not connect"
+
+
+def test_calls_made_while_serving_a_request_carry_its_request_id(rsps):
+    from credentials.apps.core.logging import bind_request_id, unbind_request_id
+
+    _token_endpoint(rsps)
+    rsps.add(responses.GET, API_URL, json={"ok": True})
+    request_id, binding = bind_request_id("0123456789abcdef0123456789abcdef")
+    try:
+        with clients.ServiceClient() as client:
+            client.get_json(API_URL)
+    finally:
+        unbind_request_id(binding)
+
+    assert rsps.calls[-1].request.headers["X-Request-ID"] == request_id

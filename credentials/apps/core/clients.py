@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from credentials.apps.core.logging import get_request_id
+
 log = logging.getLogger(__name__)
 
 OAUTH2 = "oauth2"
@@ -227,6 +229,9 @@ class ServiceClient:
         attempts = self.retries + 1
         for attempt in range(attempts):
             headers = {"Authorization": f"JWT {self.auth.get_token(self.session)}"}
+            request_id = get_request_id()
+            if request_id:
+                headers["X-Request-ID"] = request_id  # lets the LMS's logs be matched with ours (spec §1.1)
             last_try = attempt == attempts - 1
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
