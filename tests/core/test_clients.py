@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from responses import matchers
 
 from credentials.apps.core import clients
+from credentials.apps.core.logging import bind_request_id, unbind_request_id
 
 TOKEN_URL = "https://test-provider/oauth2/access_token"
 API_URL = "https://lms.example.com/api/thing/"
@@ -280,8 +281,6 @@ def test_without_retries_a_failure_is_reported_after_one_attempt(rsps, settings)
 
 
 def test_calls_made_while_serving_a_request_carry_its_request_id(rsps):
-    from credentials.apps.core.logging import bind_request_id, unbind_request_id
-
     _token_endpoint(rsps)
     rsps.add(responses.GET, API_URL, json={"ok": True})
     request_id, binding = bind_request_id("0123456789abcdef0123456789abcdef")
