@@ -562,8 +562,9 @@ def _cached_program_record(*, site, user, program_uuid):
         return built[0] if built else None
     key = _cache_key(site, user, program_uuid)
     fingerprint = _learner_fingerprint(user)
-    shared_version = _shared_version()
-    entry = cache.get(key)
+    cached = cache.get_many([key, SHARED_VERSION_KEY])
+    shared_version = cached.get(SHARED_VERSION_KEY) or _shared_version()
+    entry = cached.get(key)
     if entry is not None and entry["fingerprint"] == fingerprint and entry["shared_version"] == shared_version:
         return entry["record"]
     built = _build_program_record(site=site, user=user, program_uuid=program_uuid)
