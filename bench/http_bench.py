@@ -66,9 +66,10 @@ def seeded_paths():
     import django
 
     django.setup()
-    from bench import seed
+    from bench import records_seed, seed
 
-    return seed.seed_all(learner=BENCH_LEARNER)
+    values = seed.seed_all(learner=BENCH_LEARNER)
+    return {**values, **records_seed.seed_records(seed.seed_site(), learner=BENCH_LEARNER)}
 
 
 SCENARIOS = [
@@ -104,6 +105,21 @@ SCENARIOS = [
         token="",
         upstream_rps=91,
     ),
+    # Learner records (issue 5): the same record builder behind the JSON API, the page and the CSV.
+    Scenario(
+        "program record JSON, 1 course",
+        "/records/api/v1/program_records/__RECORD_PROGRAM_1__/",
+        token="learner",
+        upstream_rps=60,
+    ),
+    Scenario(
+        "program record JSON, 10 courses", "/records/api/v1/program_records/__RECORD_PROGRAM_10__/", token="learner"
+    ),
+    Scenario(
+        "program record JSON, 30 courses", "/records/api/v1/program_records/__RECORD_PROGRAM_30__/", token="learner"
+    ),
+    Scenario("shared record page, 10 courses", "/records/programs/shared/__SHARED_RECORD_10__/", token=""),
+    Scenario("shared record CSV, 10 courses", "/records/programs/shared/__SHARED_RECORD_10__/csv", token=""),
 ]
 
 
