@@ -120,3 +120,11 @@ def test_empty_lms_name_falls_back_to_the_local_name(client, lms, awarded):
     add_account(lms, "alice", "")
 
     assert recipient(client.get(awarded.url)) == "Alice Local"
+
+
+def test_misconfigured_outbound_auth_renders_the_local_name(client, lms, awarded, settings):
+    settings.BACKEND_SERVICE_AUTH = "self-signed"
+    settings.BACKEND_SERVICE_JWT_SECRET_KEY = ""
+
+    assert recipient(client.get(awarded.url)) == "Alice Local"
+    assert outbound_calls(lms) == []

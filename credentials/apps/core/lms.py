@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 
 from credentials.apps.core.clients import ServiceClient, ServiceError
 
@@ -62,7 +63,13 @@ def get_user_data(site_configuration, username, *, client=None):
         raise LmsUnavailable(f"The LMS failed recently for {username}; not asking again yet.")
 
     own_client = client is None
-    client = client or LmsClient()
+    try:
+        client = client or LmsClient()
+    except ImproperlyConfigured as exc:
+        # A broken outbound-auth setting must not take learners' certificates down with it.
+        log.error("LMS user lookup for %s is impossible: %s", username, exc)
+        cache.set(_failure_cache_key(username), True, FAILURE_BACKOFF_SECONDS)
+        raise LmsUnavailable(str(exc)) from exc
     try:
         data = client.get_json(f"{site_configuration.user_api_url}accounts/{quote(username, safe='')}")
         if not isinstance(data, dict):
