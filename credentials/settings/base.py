@@ -177,6 +177,9 @@ BACKEND_SERVICE_JWT_EXPIRATION = env.get_int("BACKEND_SERVICE_JWT_EXPIRATION", 6
 # connection errors, 429 and 5xx, waiting RETRY_BACKOFF × 2^n seconds before retry n (0 waits not at all).
 BACKEND_SERVICE_CONNECT_TIMEOUT = float(env.get_str("BACKEND_SERVICE_CONNECT_TIMEOUT", "3.05"))
 BACKEND_SERVICE_READ_TIMEOUT = float(env.get_str("BACKEND_SERVICE_READ_TIMEOUT", "10"))
+# The certificate page waits at most this long, in all, for the LMS to name the learner (DESIGN.md §5.9);
+# then it renders with the name stored locally.
+LMS_USER_LOOKUP_TIMEOUT = float(env.get_str("LMS_USER_LOOKUP_TIMEOUT", "3"))
 BACKEND_SERVICE_RETRIES = env.get_int("BACKEND_SERVICE_RETRIES", 3)
 BACKEND_SERVICE_RETRY_BACKOFF = float(env.get_str("BACKEND_SERVICE_RETRY_BACKOFF", "0.5"))
 USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)

@@ -128,3 +128,22 @@ def test_misconfigured_outbound_auth_renders_the_local_name(client, lms, awarded
 
     assert recipient(client.get(awarded.url)) == "Alice Local"
     assert outbound_calls(lms) == []
+
+
+def test_every_lms_call_of_a_lookup_fits_in_the_lookup_budget(client, lms, awarded, settings):
+    settings.BACKEND_SERVICE_READ_TIMEOUT = 10
+    settings.LMS_USER_LOOKUP_TIMEOUT = 2
+    add_account(lms, "alice", "Alice Lovelace")
+
+    client.get(awarded.url)
+
+    assert len(lms.calls) == 3  # token, account, verified name
+    assert all(max(call.request.req_kwargs["timeout"]) <= 2 for call in lms.calls)
+
+
+def test_a_spent_budget_renders_the_local_name_without_calling_the_lms(client, lms, awarded, settings):
+    settings.LMS_USER_LOOKUP_TIMEOUT = 0
+    add_account(lms, "alice", "Alice Lovelace")
+
+    assert recipient(client.get(awarded.url)) == "Alice Local"
+    assert len(lms.calls) == 0

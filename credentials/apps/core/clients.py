@@ -91,20 +91,20 @@ class ClientCredentialsAuth:
     def cache_key(self):
         return f"edx_rest_api_client.access_token.jwt.client_credentials.{self.client_id}.{self.token_url}"
 
-    def get_token(self, session):
+    def get_token(self, session, timeout=None):
         # Two tiers, as edx-rest-api-client: this object (no cache round trip per call), then the cache.
         for cached in (self._cached, cache.get(self.cache_key)):
             if cached and time.time() < cached[1] - TOKEN_EXPIRY_MARGIN:
                 self._cached = cached
                 return cached[0]
-        token, expires_in = self._request_token(session)
+        token, expires_in = self._request_token(session, timeout or _timeout())
         self._cached = (token, time.time() + expires_in)
         ttl = int(expires_in) - TOKEN_EXPIRY_MARGIN
         if ttl > 0:
             cache.set(self.cache_key, self._cached, ttl)
         return token
 
-    def _request_token(self, session):
+    def _request_token(self, session, timeout):
         # A POST is never retried: a failure here fails the call that needed the token.
         data = {
             "grant_type": "client_credentials",
@@ -113,7 +113,7 @@ class ClientCredentialsAuth:
             "token_type": "jwt",
         }
         try:
-            response = session.post(self.token_url, data=data, timeout=_timeout())
+            response = session.post(self.token_url, data=data, timeout=timeout)
         except requests.RequestException as exc:
             raise ServiceError(
                 f"POST {self.token_url} (LMS token) failed: {_describe(exc)}", url=self.token_url
@@ -147,7 +147,7 @@ class SelfSignedAuth:
         self.expiration = expiration
         self.username = username
 
-    def get_token(self, session):
+    def get_token(self, session, timeout=None):
         now = int(time.time())
         claims = {
             "preferred_username": self.username,
@@ -204,6 +204,10 @@ class ServiceClient:
         self.retries = settings.BACKEND_SERVICE_RETRIES
         self.backoff = settings.BACKEND_SERVICE_RETRY_BACKOFF
 
+    def call_timeout(self):
+        """The (connect, read) timeout of the next call, token request included."""
+        return _timeout()
+
     def close(self):
         self.session.close()
 
@@ -228,14 +232,15 @@ class ServiceClient:
         params = {name: value for name, value in (params or {}).items() if value is not None}
         attempts = self.retries + 1
         for attempt in range(attempts):
-            headers = {"Authorization": f"JWT {self.auth.get_token(self.session)}"}
+            timeout = self.call_timeout()
+            headers = {"Authorization": f"JWT {self.auth.get_token(self.session, timeout)}"}
             request_id = get_request_id()
             if request_id:
                 headers["X-Request-ID"] = request_id  # lets the LMS's logs be matched with ours (spec §1.1)
             last_try = attempt == attempts - 1
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                response = self.session.get(url, params=params, headers=headers, timeout=_timeout())
+                response = self.session.get(url, params=params, headers=headers, timeout=timeout)
             except requests.RequestException as exc:
                 if last_try or not isinstance(exc, requests.ConnectionError | requests.Timeout):
                     raise ServiceError(f"GET {url} failed: {_describe(exc)}{tries}", url=url) from exc

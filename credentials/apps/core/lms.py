@@ -10,6 +10,7 @@ every call) without retries, and after a failure the LMS is not asked again abou
 
 import hashlib
 import logging
+import time
 from urllib.parse import quote
 
 from django.conf import settings
@@ -31,13 +32,22 @@ class LmsUnavailable(Exception):
 
 
 class LmsClient(ServiceClient):
-    """The LMS APIs, asked on behalf of a page a person is waiting for: one attempt per call, no retry."""
+    """The LMS APIs, asked on behalf of a page a person is waiting for: one attempt per call, no retry, and
+    all the calls of one lookup (token, account, verified name) within LMS_USER_LOOKUP_TIMEOUT seconds."""
 
     service_name = "lms"
 
     def __init__(self, *, auth=None):
         super().__init__(auth=auth)
         self.retries = 0
+        self.deadline = time.monotonic() + settings.LMS_USER_LOOKUP_TIMEOUT
+
+    def call_timeout(self):
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise ServiceError(f"The LMS lookup ran out of its {settings.LMS_USER_LOOKUP_TIMEOUT} s")
+        connect, read = super().call_timeout()
+        return (min(connect, remaining), min(read, remaining))
 
 
 def user_data_cache_key(username):
