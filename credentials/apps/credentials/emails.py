@@ -8,6 +8,7 @@ receiver runs after the issuing transaction committed.
 
 import logging
 import textwrap
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -74,7 +75,8 @@ def build_program_completion_email(*, program, email_configuration, site, recipi
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=f"{_one_line(platform_name)} <{from_address}>",
+        # formataddr quotes the name: a platform name with quotes or angle brackets stays the display name.
+        from_email=formataddr((_one_line(platform_name), from_address)),
         to=[recipient],
         reply_to=[from_address],
     )
