@@ -73,4 +73,5 @@ def post_fork(server, worker):
     from django.db import connections
 
     connections.close_all()
-    caches.close_all()
+    for cache in caches.all(initialized_only=True):
+        getattr(cache, "disconnect", cache.close)()

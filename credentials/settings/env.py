@@ -86,7 +86,7 @@ def cache_from_url(url):
         if not locations:
             raise ImproperlyConfigured(f"CACHE_URL {url!r} names no memcached server")
         return {
-            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "BACKEND": "credentials.apps.core.cache.PyMemcacheCache",  # logs failures, keeps sockets
             "LOCATION": locations,
             "KEY_PREFIX": "credentials",
             # ignore_exc: a memcached outage turns into cache misses, not 500s. Short timeouts keep a dead

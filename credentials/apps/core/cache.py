@@ -74,3 +74,12 @@ class PyMemcacheCache(DjangoPyMemcacheCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = LoggingHashClient
+
+    def close(self, **kwargs):
+        # Django calls this after every request and the memcached backends then drop their sockets, so each
+        # request would pay new TCP connections. pymemcache's pool keeps them safely (a broken socket is
+        # discarded and reopened), so they are kept; disconnect() really closes them (after a fork).
+        pass
+
+    def disconnect(self):
+        super().close()
