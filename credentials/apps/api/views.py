@@ -76,6 +76,7 @@ class CredentialViewSet(viewsets.ModelViewSet):
         if "status" in serializer.validated_data:
             credentials_api.set_status(serializer.instance, serializer.validated_data["status"])
 
+    @extend_schema(responses={200: serializers.UserCredentialSerializer})
     def destroy(self, request, *args, **kwargs):
         """Revokes; the credential is never deleted. 200 with the revoked credential."""
         credential = credentials_api.revoke_credential(self.get_object())
@@ -96,6 +97,12 @@ class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Ge
             return UserGrade.objects.none()
         return UserGrade.objects.filter(course_run__course__site=self.request.site).select_related("course_run")
 
+    @extend_schema(
+        responses={
+            201: serializers.UserGradeSerializer,
+            200: OpenApiResponse(serializers.UserGradeSerializer, description="Stale update: the stored grade."),
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
