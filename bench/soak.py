@@ -897,6 +897,33 @@ class Client(threading.Thread):
             raise
 
 
+def probe_limits(base_url, token, timeout):
+    """Bodies over MAX_REQUEST_BODY_BYTES through the real server: a declared length over the limit gets 413
+    JSON; a chunked body (no declared length) is never read past the limit and never a 5xx."""
+    headers = {"Authorization": f"JWT {token}", "Content-Type": "application/json"}
+    oversized = b'{"username": "' + b"x" * (1024 * 1024 + 1) + b'"}'
+
+    def chunks():
+        yield b'{"username": "'
+        for _ in range(32):
+            yield b"x" * 65536
+        yield b'"}'
+
+    calls = []
+    for op, body, expected in (("oversized body", oversized, (413,)), ("chunked body", chunks(), (400, 411, 413))):
+        started = time.monotonic()
+        try:
+            response = requests.post(base_url + "/api/v2/credentials/", data=body, headers=headers, timeout=timeout)
+        except requests.RequestException as exc:
+            calls.append(Call(op, None, started, time.monotonic(), expected, detail=type(exc).__name__))
+            continue
+        detail = "" if response.status_code in expected else response.text[:300]
+        if op == "oversized body" and response.status_code == 413 and "detail" not in response.json():
+            detail, expected = "413 without a JSON detail", ()
+        calls.append(Call(op, response.status_code, started, time.monotonic(), expected, detail=detail))
+    return calls
+
+
 # --- Faults ---------------------------------------------------------------------------------------------------
 
 
@@ -1296,6 +1323,7 @@ def main(argv=None):
             f"gunicorn ({args.workers} workers) on {server.base_url}; {args.clients} clients for {args.duration:g} s; faults: {', '.join(sorted(args.faults)) or 'none'}"
         )
 
+        limit_calls = probe_limits(server.base_url, tokens[WORKER], args.timeout)
         traffic_started = time.monotonic()
         deadline = traffic_started + args.duration
         clients = [
@@ -1334,7 +1362,7 @@ def main(argv=None):
         elapsed = time.monotonic() - traffic_started
         log("traffic done; checking the database")
 
-        calls = [call for client in clients for call in client.calls]
+        calls = limit_calls + [call for client in clients for call in client.calls]
         verdicts = classify(calls, windows)
         numbers = report(calls, verdicts, windows, elapsed)
         checks, problems = check_database(world, *merge_states(clients))
