@@ -25,11 +25,14 @@ Faults (--faults a,b or all), on processes this script starts and owns:
                    data in var/soak/), stopped for --outage seconds mid-run and started again: requests
                    during the outage must get 503 JSON quickly, the service must recover without a restart,
                    and no acknowledged write may be lost (clients retry unacknowledged writes, as the LMS does)
+  mariadb-freeze   the private MariaDB is stopped with SIGSTOP for --outage seconds at 80% (a hung host: connections
+                   stay open, nothing answers), then resumed; requests wait for it (there is no read timeout on
+                   database connections: see tests/reliability/test_faults.py's xfail)
   memcached-kill   the private memcached (--memcached-port) is killed at 25% and restarted at 50%: no 5xx
   lms-blackhole    the LMS and discovery URLs point at a server that accepts connections and never answers:
                    certificate pages must still render (with the locally stored name) within the outbound
                    read timeout, and copy_catalog must give up within its retry budget and change nothing
-Without mariadb-restart the app uses the shared MariaDB (--database-url, database credentials_soak, dropped
+Without a MariaDB fault the app uses the shared MariaDB (--database-url, database credentials_soak, dropped
 and created again at the start); the shared server is never restarted.
 
 Prints the numbers; --json writes them to a file (tests/reliability/ reads it). Exit status 0 when every
@@ -67,7 +70,7 @@ JWT_ISSUER = {"ISSUER": "http://soak-lms/oauth2", "AUDIENCE": "soak-audience", "
 ADMIN = "soak_admin"  # a local superuser: DELETE (revoke) and lists of any learner
 WORKER = "soak_lms_worker"  # the LMS's service worker: staff and Admins (issue, grades, status changes)
 HOT_LEARNER = "soak_hot_learner"
-FAULTS = ("mariadb-restart", "memcached-kill", "lms-blackhole")
+FAULTS = ("mariadb-restart", "mariadb-freeze", "memcached-kill", "lms-blackhole")
 WRITE_ATTEMPTS = 8  # an unacknowledged write is retried, as the LMS's tasks retry
 ATTRIBUTE_NAMES = ("visible_date", "soak_a", "soak_b", "soak_c")
 OUTAGE_GRACE_SECONDS = 3.0  # after the database is back: the time workers may take to reconnect
@@ -510,7 +513,9 @@ class Client(threading.Thread):
         is_json_503 = False
         if response.status_code == 503:
             with contextlib.suppress(ValueError):
-                is_json_503 = "detail" in response.json()
+                body = response.json()
+                # The API's and pages' 503 say why in "detail"; /health/ answers its own JSON.
+                is_json_503 = "detail" in body or body.get("overall_status") == "UNAVAILABLE"
         detail = "" if response.status_code in expected else response.text[:300]
         self.calls.append(Call(op, response.status_code, started, ended, expected, throttle_ok, detail, is_json_503))
         return response
@@ -949,6 +954,20 @@ def restart_mariadb(mariadb, at, outage, windows, log):
     log(f"fault: MariaDB is back after {window.notes['down_s']} s")
 
 
+def freeze_mariadb(mariadb, at, outage, windows, log):
+    """SIGSTOP then SIGCONT: a database that still holds its connections but answers nothing (a hung host or
+    a network partition), unlike a restart, where connections are refused at once."""
+    time.sleep(max(0.0, at - time.monotonic()))
+    window = Window("mariadb-freeze", time.monotonic())
+    windows.append(window)
+    log(f"fault: freezing MariaDB on port {mariadb.port} for {outage:g} s")
+    mariadb.process.send_signal(signal.SIGSTOP)
+    time.sleep(outage)
+    mariadb.process.send_signal(signal.SIGCONT)
+    window.ended = time.monotonic()
+    log("fault: MariaDB answers again")
+
+
 def kill_memcached(memcached, kill_at, restart_at, windows, log):
     time.sleep(max(0.0, kill_at - time.monotonic()))
     window = Window("memcached-kill", time.monotonic())
@@ -980,7 +999,7 @@ def classify(calls, windows):
     outages = [
         (w.started, (w.ended or time.monotonic()) + OUTAGE_GRACE_SECONDS)
         for w in windows
-        if w.name == "mariadb-restart"
+        if w.name in ("mariadb-restart", "mariadb-freeze")
     ]
     verdicts = []
     for call in calls:
@@ -1171,7 +1190,7 @@ def report(calls, verdicts, windows, elapsed):
         "operations": rows,
     }
     for window in windows:
-        grace = OUTAGE_GRACE_SECONDS if window.name == "mariadb-restart" else 0
+        grace = OUTAGE_GRACE_SECONDS if window.name.startswith("mariadb") else 0
         inside = [c for c in calls if window.ended and c.started <= window.ended + grace and c.ended >= window.started]
         window.notes["requests_during"] = len(inside)
         window.notes["statuses_during"] = dict(sorted(Counter(str(c.status) for c in inside).items()))
@@ -1256,7 +1275,7 @@ def main(argv=None):
     try:
         memcached = Memcached(args.memcached_port).start()
         processes.append(memcached)
-        if "mariadb-restart" in args.faults or args.private_mariadb:
+        if {"mariadb-restart", "mariadb-freeze"} & args.faults or args.private_mariadb:
             mariadb = PrivateMariaDB(workdir / f"mariadb-{args.mariadb_port}", args.mariadb_port).install().start()
             processes.append(mariadb)
             database_url = mariadb.url("credentials_soak")
@@ -1351,6 +1370,9 @@ def main(argv=None):
             fault_threads.append(
                 threading.Thread(target=restart_mariadb, args=(mariadb, at, args.outage, windows, log))
             )
+        if "mariadb-freeze" in args.faults:
+            at = traffic_started + args.duration * 0.8
+            fault_threads.append(threading.Thread(target=freeze_mariadb, args=(mariadb, at, args.outage, windows, log)))
         if "lms-blackhole" in args.faults:
             fault_threads.append(threading.Thread(target=copy_catalog_against_blackhole, args=(env, windows, log)))
         for thread in clients + fault_threads:
