@@ -1,7 +1,7 @@
 """Shapes of the records JSON API (spec/api.md §11). The record itself is built by records/api.py;
 these serializers fix its keys and their order, and document them in the OpenAPI schema."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -71,6 +71,7 @@ class EnrolledProgramSerializer(serializers.Serializer):
     empty = serializers.BooleanField()
 
 
+@extend_schema_serializer(many=False)  # the list action answers this one object, not an array of it
 class ProgramRecordListSerializer(serializers.Serializer):
     enrolled_programs = EnrolledProgramSerializer(many=True)
 

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credentials.apps.api import records_serializers as serializers
-from credentials.apps.api.schema import ObjectResponseSchema
 from credentials.apps.core import api as core_api
 from credentials.apps.records import api as records_api
 
@@ -58,7 +57,6 @@ class ProgramRecordViewSet(viewsets.ViewSet):
     """A learner's program records list and one program record."""
 
     permission_classes = [IsPublic, CanAccessProgramRecord]
-    schema = ObjectResponseSchema()
     lookup_field = "uuid"
     lookup_value_regex = "[^/]+"
 
