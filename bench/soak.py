@@ -1430,7 +1430,16 @@ def fault_problems(args, numbers, windows, calls):
         if window and window.notes.get("max_latency_during_ms", 0) > args.timeout * 1000:
             problems.append("a request hung past the client timeout during the outage")
     if "lms-blackhole" in args.faults:
-        pages = [c for c in calls if c.op == "certificate page" and c.status == 200]
+        database_faults = [
+            (w.started, (w.ended or w.started) + OUTAGE_GRACE_SECONDS) for w in windows if w.name.startswith("mariadb")
+        ]
+        pages = [  # a page that waited for a stopped or frozen database says nothing about the LMS timeout
+            c
+            for c in calls
+            if c.op == "certificate page"
+            and c.status == 200
+            and not any(c.started <= end and c.ended >= start for start, end in database_faults)
+        ]
         bound_ms = (OUTBOUND_CONNECT_TIMEOUT + OUTBOUND_READ_TIMEOUT + 3) * 1000
         slowest = max(((c.ended - c.started) * 1000 for c in pages), default=0)
         numbers["certificate_page_max_ms_with_lms_blackhole"] = round(slowest, 1)
