@@ -72,6 +72,12 @@ def database_from_url(url, conn_max_age=0):
                 "connect_timeout": 5,
             }
         )
+        # A database that holds the connection but answers nothing (hung host, partition) must turn into a
+        # quick 503, not a request stuck until gunicorn kills the worker. 0 disables it, e.g. for a
+        # migration that rebuilds a very large table.
+        read_timeout = get_int("DATABASE_READ_TIMEOUT", 5)
+        if read_timeout > 0:
+            config["OPTIONS"].update({"read_timeout": read_timeout, "write_timeout": read_timeout})
         config.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
     return config
 

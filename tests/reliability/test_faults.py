@@ -108,14 +108,6 @@ def private_mariadb(tmp_path):
     server.remove()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="No read/write timeout on MySQL connections (credentials/settings/env.py sets only connect_timeout): a "
-    "database that holds the connection but answers nothing (hung host, network partition) keeps a request "
-    "waiting until it answers or gunicorn kills the worker, instead of a quick 503. `soak.py --faults "
-    "mariadb-freeze --outage 45` shows the requests timing out at the client. Fix: add read_timeout and "
-    "write_timeout to the MySQL OPTIONS (mind long migrations).",
-)
 def test_a_query_on_a_hung_database_is_given_up_within_a_bounded_time(private_mariadb):
     """A query on a frozen (SIGSTOPped) MariaDB, with the connection options the app uses, fails within 15 s."""
     import signal
