@@ -20,6 +20,8 @@ sign_in_urlpatterns = [
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("auto_auth/", core_views.auto_auth, name="auto_auth"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("management/", core_views.management, name="management"),
     path("admin/", admin.site.urls),
     *sign_in_urlpatterns,
     # Before social-auth's own views: begin also answers GET, complete shows failures as a page.

@@ -123,6 +123,8 @@ CORS_ALLOW_HEADERS = (*default_headers, "use-jwt-cookie")
 STATIC_URL = "/static/"
 STATIC_ROOT = env.get_str("STATIC_ROOT", str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where /favicon.ico redirects (301); empty: 410.
+FAVICON_URL = env.get_str("FAVICON_URL", "/static/images/favicon.svg")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.

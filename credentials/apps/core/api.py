@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -167,6 +168,16 @@ def create_auto_auth_user(*, username=None, staff=True, superuser=True):
         user.set_password(username)
         user.save(update_fields=["password"])
     return user
+
+
+# --- Cache ------------------------------------------------------------------------------------------------
+
+
+def clear_cache(*, by):
+    """Empty the default cache (the /management/ tool). On memcached this flushes the whole server."""
+    cache.clear()
+    clear_site_cache()
+    log.info("Cache cleared by %s", by.username)
 
 
 # --- Health ------------------------------------------------------------------------------------------

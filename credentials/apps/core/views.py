@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from credentials.apps.core import api
@@ -32,3 +35,26 @@ def auto_auth(request):
     login(request, user, backend="credentials.apps.core.backends.ModelBackend")
     next_url = request.GET.get("next", "/")
     return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "/")
+
+
+def favicon(request):
+    """301 to FAVICON_URL (spec/pages.md §6.6); 410 when none is configured."""
+    if not settings.FAVICON_URL:
+        return HttpResponseGone()
+    return HttpResponsePermanentRedirect(settings.FAVICON_URL)
+
+
+@login_required
+@never_cache
+def management(request):
+    """The superusers' cache tool (spec/pages.md §6.4): POST action=clear_cache empties the default cache."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "clear_cache":
+            api.clear_cache(by=request.user)
+            messages.success(request, "Cache cleared.")
+        else:
+            messages.error(request, f"{action} is not a valid action.")
+    return render(request, "management.html")
