@@ -214,6 +214,16 @@ def test_a_callback_without_a_matching_state_is_a_400_page_with_a_retry_link(cli
     assert 'href="/login/"' in body
 
 
+def test_declining_at_the_lms_is_a_403_page_not_a_gateway_error(client, site):
+    begin = client.get("/login/edx-oauth2/")
+    state = parse_qs(urlsplit(begin["Location"]).query)["state"][0]
+
+    response = client.get(f"/complete/edx-oauth2/?redirect_state={state}&state={state}&error=access_denied")
+
+    assert response.status_code == 403
+    assert "We could not sign you in" in response.content.decode()
+
+
 @responses.activate
 def test_an_lms_token_error_is_a_502_page(client, site):
     responses.add(responses.GET, AUTHORIZE_URL, status=302)

@@ -27,7 +27,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 from social_core.actions import do_auth
 from social_core.backends.oauth import BaseOAuth2
-from social_core.exceptions import AuthResponseError, SocialAuthBaseException
+from social_core.exceptions import AuthCanceled, AuthResponseError, SocialAuthBaseException
 from social_django import views as social_views
 from social_django.utils import psa
 
@@ -181,7 +181,8 @@ def complete(request, backend):
     try:
         return social_views.complete(request, backend)
     except SocialAuthBaseException as exc:
-        status = FAILURE_STATUS.get(getattr(exc, "source", None))
+        # The learner declining at the LMS (?error=access_denied) is their choice, not a failing LMS.
+        status = 403 if isinstance(exc, AuthCanceled) else FAILURE_STATUS.get(getattr(exc, "source", None))
         if status is None:
             raise  # configuration or storage problem: a real server error, logged as one
         log.warning("Sign-in with the LMS failed (%s, %s): %s", exc.code, exc.stage, exc.detail or exc)
