@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credentials.apps.api import serializers
-from credentials.apps.api.filters import UserCredentialFilter
+from credentials.apps.api.filters import CredentialFilterBackend
 from credentials.apps.api.pagination import CredentialPagination
 from credentials.apps.api.permissions import (
     CredentialPermissions,
@@ -33,7 +33,7 @@ class CredentialViewSet(viewsets.ModelViewSet):
     permission_classes = [CredentialPermissions]
     throttle_classes = [CredentialRateThrottle]
     throttle_scope = "credential_view"
-    filterset_class = UserCredentialFilter
+    filter_backends = [CredentialFilterBackend]
     pagination_class = CredentialPagination
     lookup_field = "uuid"
 

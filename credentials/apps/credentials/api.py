@@ -20,7 +20,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
-from credentials.apps.catalog.models import CourseOwner, CourseRun, Program, ProgramAuthoringOrganization
+from credentials.apps.catalog.models import (
+    CourseOwner,
+    CourseRun,
+    Program,
+    ProgramAuthoringOrganization,
+    ProgramCourseRun,
+)
 from credentials.apps.core import api as core_api
 from credentials.apps.core import lms
 from credentials.apps.core.models import User
@@ -313,6 +319,46 @@ def credentials_on_site(site):
             credential_id__in=CourseCertificate.objects.filter(site=site).values("pk"),
         )
     )
+
+
+def filter_credentials(
+    queryset, *, site, username=None, status=None, credential_type=None, program_uuid=None, only_visible=False
+):
+    """The list filters of spec/api.md §6.1, each applied only when given (AND-ed).
+
+    ``credential_type`` is "program" or "course-run" (anything else: no filtering). ``program_uuid`` keeps
+    the program's credentials and the course-run credentials in the program's runs on this site; a value
+    that is not a UUID matches nothing. ``only_visible`` applies filter_visible().
+    """
+    if username:
+        queryset = queryset.filter(username=username)
+    if status:
+        queryset = queryset.filter(status=status)
+    if credential_type == PROGRAM_TYPE:
+        queryset = queryset.filter(credential_content_type=program_content_type())
+    elif credential_type == COURSE_RUN_TYPE:
+        queryset = queryset.filter(credential_content_type=course_content_type())
+    if program_uuid is not None:
+        try:
+            program_uuid = uuid_module.UUID(str(program_uuid))
+        except ValueError:
+            return queryset.none()
+        program_runs = ProgramCourseRun.objects.filter(program__site=site, program__uuid=program_uuid)
+        queryset = queryset.filter(
+            Q(
+                credential_content_type=program_content_type(),
+                credential_id__in=ProgramCertificate.objects.filter(site=site, program_uuid=program_uuid).values("pk"),
+            )
+            | Q(
+                credential_content_type=course_content_type(),
+                credential_id__in=CourseCertificate.objects.filter(
+                    course_run__in=program_runs.values("course_run_id")
+                ).values("pk"),
+            )
+        )
+    if only_visible:
+        queryset = filter_visible(queryset)
+    return queryset
 
 
 def with_configuration_fields(queryset):
