@@ -237,7 +237,9 @@ def main():
                 "-uroot",
                 "-h127.0.0.1",
                 "-e",
-                f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+                # A fresh database every run, so runs are comparable (no rows left by the last one).
+                f"DROP DATABASE IF EXISTS {database}; "
+                f"CREATE DATABASE {database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
             ],
             check=True,
         )

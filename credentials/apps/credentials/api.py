@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -308,17 +308,12 @@ def revoke_credential(credential):
 
 
 def credentials_on_site(site):
-    """UserCredentials whose configuration (program or course) belongs to ``site``."""
-    return UserCredential.objects.filter(
-        Q(
-            credential_content_type=program_content_type(),
-            credential_id__in=ProgramCertificate.objects.filter(site=site).values("pk"),
-        )
-        | Q(
-            credential_content_type=course_content_type(),
-            credential_id__in=CourseCertificate.objects.filter(site=site).values("pk"),
-        )
-    )
+    """UserCredentials whose configuration (program or course) belongs to ``site``.
+
+    Joined through the generic relations (each join is restricted to its content type), so that
+    with_configuration_fields() reads the configuration from the same joins.
+    """
+    return UserCredential.objects.filter(Q(program_credentials__site=site) | Q(course_credentials__site=site))
 
 
 def filter_credentials(
@@ -363,12 +358,10 @@ def filter_credentials(
 
 def with_configuration_fields(queryset):
     """Annotate each credential with what the API shows of its configuration, in the same query."""
-    program = ProgramCertificate.objects.filter(pk=OuterRef("credential_id"))
-    course = CourseCertificate.objects.filter(pk=OuterRef("credential_id"))
     return queryset.annotate(
-        configuration_program_uuid=Subquery(program.values("program_uuid")[:1]),
-        configuration_course_id=Subquery(course.values("course_id")[:1]),
-        configuration_certificate_type=Subquery(course.values("certificate_type")[:1]),
+        configuration_program_uuid=F("program_credentials__program_uuid"),
+        configuration_course_id=F("course_credentials__course_id"),
+        configuration_certificate_type=F("course_credentials__certificate_type"),
     )
 
 
