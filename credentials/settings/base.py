@@ -107,6 +107,11 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "credentials" / "conf" / "locale"]
+# Languages an admin may give a program certificate (code → name). The service ships English and Spanish;
+# a language without a catalog in LOCALE_PATHS renders its dates localised and the rest in English.
+CERTIFICATE_LANGUAGES = env.get_json(
+    "CERTIFICATE_LANGUAGES", {"en": "English", "es": "Spanish", "es_419": "Spanish (Latin America)"}
+)
 
 SESSION_COOKIE_NAME = "credentials_sessionid"
 CSRF_COOKIE_NAME = "credentials_csrftoken"
