@@ -71,7 +71,7 @@ class ProgramRecordViewSet(viewsets.ViewSet):
         username = request.query_params.get("username")
         if username is None:
             return request.user
-        return records_api.get_learner(username)
+        return core_api.get_user_by_username(username)
 
     @extend_schema(parameters=[USERNAME], responses={200: serializers.ProgramRecordListSerializer, 404: EMPTY_404})
     def list(self, request):

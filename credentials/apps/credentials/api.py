@@ -224,9 +224,8 @@ def _issue_once(*, username, configuration, status, attributes, date_override):
             username=username, credential_content_type=content_type, credential_id=configuration.pk, status=status
         )
         credential.forget_date_override()  # a new credential has none; saves a query when it is shown
-    elif credential.status != status:
-        credential.status = status
-        credential.save(update_fields=["status", "modified"])
+    else:
+        set_status(credential, status)
     _merge_attributes(credential, attributes, created)
     if isinstance(configuration, CourseCertificate):
         _apply_date_override(credential, date_override, created)
@@ -401,6 +400,11 @@ def filter_visible(queryset, now=None):
         & (Q(course_available_date__isnull=True) | Q(course_available_date__lte=now))
         | Q(credential_content_type=program_content_type(), program_visible_date__lte=now)
     )
+
+
+def course_available_now(available_date, now):
+    """The course-credential half of filter_visible(), for dates already read: no available date, or a past one."""
+    return available_date is None or available_date <= now
 
 
 def course_visible_date(credential, configuration, *, with_override=False):
@@ -656,13 +660,9 @@ def get_certificate(*, site, uuid, now=None):
     organizations, then the signatories.
     """
     now = now or timezone.now()
-    program_type, course_type = program_content_type(), course_content_type()
     row = (
-        UserCredential.objects.filter(uuid=uuid, status=AWARDED)
-        .filter(
-            Q(credential_content_type=program_type, program_credentials__site=site)
-            | Q(credential_content_type=course_type, course_credentials__site=site)
-        )
+        credentials_on_site(site)
+        .filter(uuid=uuid, status=AWARDED)
         .annotate(program_visible_date=_program_visible_date_subquery())
         .values(
             "uuid",
@@ -680,7 +680,7 @@ def get_certificate(*, site, uuid, now=None):
     if row is None:
         return None
 
-    if row["credential_content_type_id"] == program_type.pk:
+    if row["credential_content_type_id"] == program_content_type().pk:
         if row[_PROGRAM_FIELDS["program_id"]] is None:
             issue_date = row["created"]
         else:

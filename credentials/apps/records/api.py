@@ -97,7 +97,7 @@ def update_grade(grade, **fields):
 
 def find_learner(*, username=None, lms_user_id=None):
     if username:
-        return User.objects.filter(username=username).first()
+        return core_api.get_user_by_username(username)
     return User.objects.filter(lms_user_id=lms_user_id).order_by("id").first()
 
 
@@ -224,10 +224,6 @@ def may_act_for(requester, username):
     return requester.is_authenticated and (
         requester.username == username or requester.is_staff or requester.is_superuser
     )
-
-
-def get_learner(username):
-    return User.objects.filter(username=username).first()
 
 
 @dataclass(frozen=True)
@@ -369,7 +365,7 @@ def _grade_rows(user, runs):
             .order_by("id")
         ):
             available = credential.course_available_date
-            if available is None or available <= now:
+            if credentials_api.course_available_now(available, now):
                 credentials.append(credential)
             elif next_change is None or available < next_change:
                 next_change = available
@@ -722,7 +718,7 @@ def share_program_record(*, site, requester, username, program_uuid):
     Raises RecordNotFound (unknown learner, checked first as upstream does; or a program not on the
     site) and RecordPermissionDenied (someone else's record, requester not staff).
     """
-    learner = get_learner(username)
+    learner = core_api.get_user_by_username(username)
     if learner is None:
         raise RecordNotFound("User does not exist")
     if not may_act_for(requester, username):
@@ -753,7 +749,7 @@ def send_program_record(*, site, requester, username, program_uuid, pathway_id, 
     certificate = ProgramCertificate.objects.filter(program_uuid=program.uuid, site=site).first()
     if certificate is None:
         raise RecordNotFound("Program certificate not found")
-    learner = get_learner(username)
+    learner = core_api.get_user_by_username(username)
     if learner is None:
         raise RecordNotFound("User does not exist")
 
@@ -854,7 +850,7 @@ def resend_records_on_completion(*, credential, created, site, request=None):
             "No record re-send for %s: program %s is not in the catalog", credential.uuid, configuration.program_uuid
         )
         return 0
-    learner = get_learner(credential.username)
+    learner = core_api.get_user_by_username(credential.username)
     if learner is None:
         log.info("No record re-send for %s: no user %s", credential.uuid, credential.username)
         return 0

@@ -93,7 +93,7 @@ def _learner_for(request):
     username = request.GET.get("username") or request.user.username
     if not api.may_act_for(request.user, username):
         return None, True
-    learner = request.user if username == request.user.username else api.get_learner(username)
+    learner = request.user if username == request.user.username else core_api.get_user_by_username(username)
     if learner is None:
         raise Http404("No such learner.")
     return learner, False
