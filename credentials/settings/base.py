@@ -193,7 +193,7 @@ USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
 # and date overrides show at once; configuration, signatory, site and catalog edits within this time.
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)
 # Seconds a built learner record stays cached (0: never). A cached record is re-checked against the
-# learner's own rows on every read; catalog changes synced in bulk show within this time (records/api.py).
+# learner's own rows on every read; catalog changes synced in bulk show within this time (records/record_cache.py).
 RECORD_CACHE_TTL = env.get_int("RECORD_CACHE_TTL", 300)
 
 # Browser SSO with the LMS (social-auth edx-oauth2 backend).

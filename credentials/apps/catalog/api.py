@@ -13,7 +13,8 @@ from credentials.apps.catalog.models import (
     ProgramAuthoringOrganization,
     ProgramCourseRun,
 )
-from credentials.apps.catalog.sync import (  # noqa: F401  (the sync's public names live here, DESIGN.md §4)
+from credentials.apps.catalog.sync import sync_catalog  # noqa: F401  (the sync's public names live here, DESIGN.md §4)
+from credentials.apps.catalog.sync_results import (  # noqa: F401
     FAILED,
     MODEL_TYPES,
     RESOURCES,
@@ -23,7 +24,6 @@ from credentials.apps.catalog.sync import (  # noqa: F401  (the sync's public na
     SyncProgress,
     TypeChanges,
     UnknownSite,
-    sync_catalog,
 )
 
 # Ordered relation → (through model, owner field, target field, related name of the links).

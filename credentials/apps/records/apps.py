@@ -15,7 +15,7 @@ class RecordsConfig(AppConfig):
         from credentials.apps.records import api, handlers
 
         program_credential_issued.connect(handlers.resend_shared_records, dispatch_uid="records.resend_shared_records")
-        # Cached records show these rows: saving one retires them all (records/api.py, "Record cache").
+        # Cached records show these rows: saving one retires them all (records/record_cache.py).
         # post_save only, with explicit senders: a delete receiver would slow every bulk catalog delete.
         for model in (
             CourseCertificate,

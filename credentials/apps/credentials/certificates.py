@@ -1,0 +1,320 @@
+"""What a certificate page shows (spec/pages.md §3-4, spec/models.md §4.6-4.7): an awarded credential's
+certificate, a staff preview of a configuration, and the fake example certificate."""
+
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
+
+from credentials.apps.catalog.models import CourseOwner, ProgramAuthoringOrganization
+from credentials.apps.credentials.constants import COURSE_RUN_TYPE, PROGRAM_TYPE, CertificateType
+from credentials.apps.credentials.issuing import AWARDED
+from credentials.apps.credentials.listing import credentials_on_site
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
+from credentials.apps.credentials.visibility import program_content_type, program_visible_date_subquery
+
+# The course certificate's type as a learner reads it (the LMS enrollment mode that earned it).
+COURSE_CERTIFICATE_TYPE_NAMES = {
+    CertificateType.HONOR: gettext_lazy("Honor Code Certificate"),
+    CertificateType.VERIFIED: gettext_lazy("Verified Certificate"),
+    CertificateType.PROFESSIONAL: gettext_lazy("Professional Certificate"),
+    CertificateType.NO_ID_PROFESSIONAL: gettext_lazy("Professional Certificate"),
+    CertificateType.MASTERS: gettext_lazy("Master's Certificate"),
+}
+# The preview of a real configuration shows this stand-in credential id (spec/pages.md §4.2).
+PREVIEW_CREDENTIAL_UUID = uuid_module.UUID("11111111-1111-1111-1111-111111111111")
+
+
+@dataclass(frozen=True)
+class CertificateOrganization:
+    key: str
+    name: str
+    display_name: str  # the key, or the full name when the configuration says use_org_name
+    logo_url: str | None
+
+
+@dataclass(frozen=True)
+class CertificateSignatory:
+    name: str
+    title: str  # admin text; may contain <br> line breaks
+    organization: str
+    image_url: str | None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Everything a certificate page shows about one credential, read in a fixed number of queries."""
+
+    kind: str  # PROGRAM_TYPE or COURSE_RUN_TYPE
+    uuid: uuid_module.UUID
+    username: str
+    title: str  # the program's or course run's title ("" when the catalog does not have it)
+    credential_title: str | None  # the configuration's custom title
+    type_name: str  # "Professional Certificate", "Verified Certificate", ...
+    type_slug: str  # selects the template (spec/pages.md §3.5)
+    organizations: tuple[CertificateOrganization, ...]
+    signatories: tuple[CertificateSignatory, ...]
+    issue_date: datetime | None
+    language: str  # the render language, e.g. "es-419"
+    hours_of_effort: int | None = None
+    program_uuid: uuid_module.UUID | None = None
+    course_run_key: str | None = None
+    course_run_start: datetime | None = None
+    course_run_end: datetime | None = None
+
+    @property
+    def is_program(self):
+        return self.kind == PROGRAM_TYPE
+
+    @property
+    def display_title(self):
+        return self.credential_title or self.title
+
+    @property
+    def organization_names(self):
+        return [organization.display_name for organization in self.organizations]
+
+
+def render_language(language):
+    """``es_419`` → ``es-419``; empty → LANGUAGE_CODE (spec/pages.md §3.8)."""
+    return (language or settings.LANGUAGE_CODE).replace("_", "-").lower()
+
+
+def org_name_string(names):
+    """Organization names joined as "A", "A and B" or "A, B, and C", in the active language (spec/pages.md §3.3)."""
+    names = [str(name) for name in names]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    if len(names) == 2:
+        return gettext("{first_org} and {second_org}").format(first_org=names[0], second_org=names[1])
+    return gettext("{series_of_orgs}, and {last_org}").format(series_of_orgs=", ".join(names[:-1]), last_org=names[-1])
+
+
+def _type_slug(type_slug, type_name):
+    return slugify(type_slug or type_name or "")
+
+
+# Configuration fields read with the credential in one query, through the generic relations' joins.
+_PROGRAM_FIELDS = {
+    "title": "program_credentials__title",
+    "language": "program_credentials__language",
+    "use_org_name": "program_credentials__use_org_name",
+    "include_hours_of_effort": "program_credentials__include_hours_of_effort",
+    "program_uuid": "program_credentials__program_uuid",
+    "program_id": "program_credentials__program_id",
+    "program_title": "program_credentials__program__title",
+    "program_type": "program_credentials__program__type",
+    "program_type_slug": "program_credentials__program__type_slug",
+    "total_hours_of_effort": "program_credentials__program__total_hours_of_effort",
+}
+_COURSE_FIELDS = {
+    "title": "course_credentials__title",
+    "certificate_type": "course_credentials__certificate_type",
+    "certificate_available_date": "course_credentials__certificate_available_date",
+    "course_id": "course_credentials__course_id",
+    "run_key": "course_credentials__course_run__key",
+    "run_title": "course_credentials__course_run__title_override",
+    "run_start": "course_credentials__course_run__start_date",
+    "run_end": "course_credentials__course_run__end_date",
+    "catalog_course_id": "course_credentials__course_run__course_id",
+    "course_title": "course_credentials__course_run__course__title",
+}
+
+
+def _signatories(through, owner_field, configuration_id, organizations):
+    """The configuration's signatories in database order; the organization defaults to the first issuer's."""
+    default_organization = organizations[0].name if organizations else ""
+    links = through.objects.filter(**{owner_field: configuration_id}).select_related("signatory").order_by("pk")
+    return tuple(
+        CertificateSignatory(
+            name=link.signatory.name,
+            title=link.signatory.title,
+            organization=link.signatory.organization_name_override or default_organization,
+            image_url=link.signatory.image.url if link.signatory.image else None,
+        )
+        for link in links
+    )
+
+
+def _organizations(links, *, use_org_name):
+    return tuple(
+        CertificateOrganization(
+            key=link.organization.key,
+            name=link.organization.name,
+            display_name=link.organization.name if use_org_name else link.organization.key,
+            logo_url=link.organization.certificate_logo_image_url or None,
+        )
+        for link in links.select_related("organization").order_by("sort_value", "pk")
+    )
+
+
+def _program_certificate(row, *, issue_date):
+    fields = {name: row[path] for name, path in _PROGRAM_FIELDS.items()}
+    organizations = ()
+    if fields["program_id"] is not None:
+        organizations = _organizations(
+            ProgramAuthoringOrganization.objects.filter(program_id=fields["program_id"]),
+            use_org_name=fields["use_org_name"],
+        )
+    return Certificate(
+        kind=PROGRAM_TYPE,
+        uuid=row["uuid"],
+        username=row["username"],
+        title=fields["program_title"] or "",
+        credential_title=fields["title"] or None,
+        type_name=fields["program_type"] or "",
+        type_slug=_type_slug(fields["program_type_slug"], fields["program_type"]),
+        organizations=organizations,
+        signatories=_signatories(
+            ProgramCertificate.signatories.through, "programcertificate_id", row["credential_id"], organizations
+        ),
+        issue_date=issue_date,
+        language=render_language(fields["language"]),
+        hours_of_effort=fields["total_hours_of_effort"] if fields["include_hours_of_effort"] else None,
+        program_uuid=fields["program_uuid"],
+    )
+
+
+def _course_certificate(row, *, issue_date):
+    fields = {name: row[path] for name, path in _COURSE_FIELDS.items()}
+    organizations = ()
+    if fields["catalog_course_id"] is not None:
+        organizations = _organizations(
+            CourseOwner.objects.filter(course_id=fields["catalog_course_id"]), use_org_name=True
+        )
+    certificate_type = fields["certificate_type"] or ""
+    return Certificate(
+        kind=COURSE_RUN_TYPE,
+        uuid=row["uuid"],
+        username=row["username"],
+        title=fields["run_title"] or fields["course_title"] or fields["course_id"] or "",
+        credential_title=fields["title"] or None,
+        type_name=str(COURSE_CERTIFICATE_TYPE_NAMES.get(certificate_type, gettext_lazy("Certificate"))),
+        type_slug=slugify(certificate_type),
+        organizations=organizations,
+        signatories=_signatories(
+            CourseCertificate.signatories.through, "coursecertificate_id", row["credential_id"], organizations
+        ),
+        issue_date=issue_date,
+        language=render_language(None),
+        course_run_key=fields["run_key"] or fields["course_id"],
+        course_run_start=fields["run_start"],
+        course_run_end=fields["run_end"],
+    )
+
+
+def get_certificate(*, site, uuid, now=None):
+    """The public certificate of the awarded, visible credential ``uuid`` on ``site``, or None (a 404).
+
+    Program credentials are visible from their program visible date (spec/models.md §4.6), which is also
+    their issue date. When the configuration's program is missing from the catalog that date cannot be
+    computed; the page then shows what is known with the award date (DESIGN.md §5.1), instead of failing.
+    Course credentials render too (DESIGN.md §5.12): visible from the certificate's available date, issued
+    on the date override, else the available date, else the award date.
+
+    Three queries: the credential with its configuration and catalog program or run, then the
+    organizations, then the signatories.
+    """
+    now = now or timezone.now()
+    row = (
+        credentials_on_site(site)
+        .filter(uuid=uuid, status=AWARDED)
+        .annotate(program_visible_date=program_visible_date_subquery())
+        .values(
+            "uuid",
+            "username",
+            "created",
+            "credential_content_type_id",
+            "credential_id",
+            "program_visible_date",
+            "date_override__date",
+            *_PROGRAM_FIELDS.values(),
+            *_COURSE_FIELDS.values(),
+        )
+        .first()
+    )
+    if row is None:
+        return None
+
+    if row["credential_content_type_id"] == program_content_type().pk:
+        if row[_PROGRAM_FIELDS["program_id"]] is None:
+            issue_date = row["created"]
+        else:
+            issue_date = row["program_visible_date"]
+            if issue_date is None or issue_date > now:
+                return None
+        return _program_certificate(row, issue_date=issue_date)
+
+    available_date = row[_COURSE_FIELDS["certificate_available_date"]]
+    if available_date is not None and available_date > now:
+        return None
+    return _course_certificate(row, issue_date=row["date_override__date"] or available_date or row["created"])
+
+
+def preview_program_certificate(*, site, program_uuid, username, now=None):
+    """A stand-in awarded credential of the site's configuration for ``program_uuid`` (staff preview,
+    spec/pages.md §4.2): issued now, with the all-ones id, printed for ``username``. None when unknown."""
+    configuration = (
+        ProgramCertificate.objects.filter(site=site, program_uuid=program_uuid).select_related("program").first()
+    )
+    if configuration is None:
+        return None
+    program = configuration.program
+    organizations = ()
+    if program is not None:
+        organizations = _organizations(
+            ProgramAuthoringOrganization.objects.filter(program=program), use_org_name=configuration.use_org_name
+        )
+    return Certificate(
+        kind=PROGRAM_TYPE,
+        uuid=PREVIEW_CREDENTIAL_UUID,
+        username=username,
+        title=program.title if program else "",
+        credential_title=configuration.title or None,
+        type_name=program.type if program else "",
+        type_slug=_type_slug(program.type_slug, program.type) if program else "",
+        organizations=organizations,
+        signatories=_signatories(
+            ProgramCertificate.signatories.through, "programcertificate_id", configuration.pk, organizations
+        ),
+        issue_date=now or timezone.now(),
+        language=render_language(configuration.language),
+        hours_of_effort=program.total_hours_of_effort if program and configuration.include_hours_of_effort else None,
+        program_uuid=configuration.program_uuid,
+    )
+
+
+def example_certificate(*, program_type=None):
+    """The fake certificate of /credentials/example/ (spec/pages.md §4.1): no database, no LMS."""
+    program_type = (program_type or "Professional Certificate")[:100]
+    organization = CertificateOrganization(
+        key="ExampleX",
+        name="Example University",
+        display_name="Absolutely Fake University",
+        logo_url=None,
+    )
+    return Certificate(
+        kind=PROGRAM_TYPE,
+        uuid=uuid_module.uuid4(),
+        username="",
+        title="Completely Example Program",
+        credential_title=None,
+        type_name=program_type,
+        type_slug=slugify(program_type),
+        organizations=(organization,),
+        signatories=(
+            CertificateSignatory(
+                name="Pseudo McFakerson",
+                title="Professor...really just Some Guy",
+                organization="Parts Unknown",
+                image_url=None,
+            ),
+        ),
+        issue_date=timezone.now(),
+        language=render_language(None),
+        program_uuid=uuid_module.uuid4(),
+    )

@@ -1,0 +1,100 @@
+"""Certificate configurations: which program or course-run configuration a credential is issued from, and
+the upserts Studio and the LMS push (spec/models.md §3, spec/api.md §6)."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from credentials.apps.catalog.models import CourseRun
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(Exception):
+    """The credential a client asked for cannot be issued; ``field`` names the offending input."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def get_active_program_certificate(*, site, program_uuid):
+    """The active configuration for this program on this site (DESIGN.md §5.2), or ConfigurationError."""
+    configuration = (
+        ProgramCertificate.objects.filter(site=site, program_uuid=program_uuid, is_active=True)
+        .select_related("program")
+        .first()
+    )
+    if configuration is None:
+        raise ConfigurationError("program_uuid", f"No active ProgramCertificate exists for program [{program_uuid}]")
+    return configuration
+
+
+def get_or_create_course_certificate(*, site, course_run_key, mode):
+    """The site's configuration for this course run, created (active, of type ``mode``) when missing.
+
+    An existing configuration is never modified: its type and a manual deactivation stay as they are.
+    """
+    configuration = (
+        CourseCertificate.objects.filter(site=site, course_run__key=course_run_key).select_related("course_run").first()
+        or CourseCertificate.objects.filter(site=site, course_id=course_run_key).select_related("course_run").first()
+    )
+    if configuration is None:
+        course_run = CourseRun.objects.filter(key=course_run_key, course__site=site).first()
+        if course_run is None:
+            raise ConfigurationError(
+                "course_run_key",
+                f"CourseCertificate failed to create because the CourseRun {course_run_key} doesn't exist in the catalog",
+            )
+        if not mode:
+            raise ConfigurationError("mode", "A mode is required to create the course certificate configuration.")
+        try:
+            with transaction.atomic():
+                configuration = CourseCertificate.objects.create(
+                    site=site, course_id=course_run_key, course_run=course_run, certificate_type=mode, is_active=True
+                )
+        except IntegrityError:
+            # Created by a concurrent request in the meantime.
+            configuration = CourseCertificate.objects.select_related("course_run").get(site=site, course_run=course_run)
+    if not configuration.is_active:
+        raise ConfigurationError(
+            "course_run_key", f"No active CourseCertificate exists for course run [{course_run_key}]"
+        )
+    return configuration
+
+
+def upsert_course_certificate(*, site, course_id, certificate_type, certificate_available_date=None, is_active=False):
+    """Create or update the configuration keyed by (course_id, site, type), as Studio and the LMS push it.
+
+    Returns (configuration, created). Raises ConfigurationError when another type's configuration already
+    holds this course run (a run has at most one configuration).
+    """
+    course_run = CourseRun.objects.filter(key=course_id, course__site=site).first()
+    if course_run is None:
+        log.warning("Course run %s is not in the catalog of %s; configuration stored without it", course_id, site)
+    clash = CourseCertificate.objects.filter(course_run=course_run).exclude(
+        course_id=course_id, site=site, certificate_type=certificate_type
+    )
+    if course_run is not None and clash.exists():
+        raise ConfigurationError(
+            "certificate_type", f"Course run {course_id} already has a certificate configuration of another type."
+        )
+    with transaction.atomic():
+        configuration, created = CourseCertificate.objects.select_for_update().get_or_create(
+            course_id=course_id,
+            site=site,
+            certificate_type=certificate_type,
+            defaults={
+                "is_active": is_active,
+                "certificate_available_date": certificate_available_date,
+                "course_run": course_run,
+            },
+        )
+        if not created:
+            configuration.is_active = is_active
+            configuration.certificate_available_date = certificate_available_date
+            configuration.course_run = course_run or configuration.course_run
+            configuration.save()
+    return configuration, created

@@ -1,0 +1,174 @@
+"""Issuing and revoking credentials (spec/models.md §4.1-4.2).
+
+Program completion is the LMS's decision (§4.3): nothing here awards a program credential by itself."""
+
+import logging
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from credentials.apps.credentials import signals
+from credentials.apps.credentials.configurations import ConfigurationError
+from credentials.apps.credentials.constants import MAX_ATTRIBUTES_PER_CREDENTIAL, UserCredentialStatus
+from credentials.apps.credentials.models import (
+    CourseCertificate,
+    ProgramCertificate,
+    UserCredential,
+    UserCredentialAttribute,
+    UserCredentialDateOverride,
+)
+
+log = logging.getLogger(__name__)
+
+AWARDED = UserCredentialStatus.AWARDED
+REVOKED = UserCredentialStatus.REVOKED
+
+# MySQL error codes worth one more try of a whole issuing transaction: deadlock, lock wait timeout.
+RETRYABLE_MYSQL_ERRORS = {1213, 1205}
+ISSUE_ATTEMPTS = 4
+
+
+def _is_retryable(exc):
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, OperationalError) and bool(exc.args) and exc.args[0] in RETRYABLE_MYSQL_ERRORS
+
+
+def _merge_attributes(credential, attributes, created):
+    """Upsert each (name, value) by name; attributes not mentioned are kept (spec/api.md §6.2)."""
+    existing = {} if created else {attribute.name: attribute for attribute in credential.attributes.all()}
+    if attributes:
+        now = timezone.now()
+        new, changed = [], []
+        for name, value in attributes:
+            attribute = existing.get(name)
+            if attribute is None:
+                attribute = UserCredentialAttribute(user_credential=credential, name=name, value=value)
+                existing[name] = attribute
+                new.append(attribute)
+            elif attribute.value != value:
+                attribute.value, attribute.modified = value, now
+                changed.append(attribute)
+        if len(existing) > MAX_ATTRIBUTES_PER_CREDENTIAL:
+            # Attributes merge and are never pruned, so the bound is on the merged set, not on one request.
+            raise ConfigurationError(
+                "attributes",
+                f"A credential has at most {MAX_ATTRIBUTES_PER_CREDENTIAL} attributes; this request would give it "
+                f"{len(existing)}.",
+            )
+        UserCredentialAttribute.objects.bulk_create(new)
+        UserCredentialAttribute.objects.bulk_update(changed, ["value", "modified"])
+    credential.attribute_pairs = [
+        (attribute.name, attribute.value) for attribute in sorted(existing.values(), key=lambda attribute: attribute.pk)
+    ]
+
+
+def _apply_date_override(credential, date, created):
+    """A given date upserts the single override; no date deletes it (course-run credentials only)."""
+    override = None if created else credential.get_date_override()
+    if date:
+        if override is None:
+            credential.date_override = UserCredentialDateOverride.objects.create(user_credential=credential, date=date)
+        elif override.date != date:
+            override.date = date
+            override.save(update_fields=["date", "modified"])
+    elif override is not None:
+        override.delete()
+        credential.forget_date_override()
+
+
+def _issue_once(*, username, configuration, status, attributes, date_override):
+    content_type = ContentType.objects.get_for_model(configuration)
+    credential = (
+        UserCredential.objects.filter(
+            username=username, credential_content_type=content_type, credential_id=configuration.pk
+        )
+        .select_related("date_override")
+        .prefetch_related("attributes")
+        .first()
+    )
+    created = credential is None
+    if created:
+        credential = UserCredential.objects.create(
+            username=username, credential_content_type=content_type, credential_id=configuration.pk, status=status
+        )
+        credential.forget_date_override()  # a new credential has none; saves a query when it is shown
+    else:
+        set_status(credential, status)
+    _merge_attributes(credential, attributes, created)
+    if isinstance(configuration, CourseCertificate):
+        _apply_date_override(credential, date_override, created)
+    credential.credential = configuration
+    return credential, created
+
+
+def issue_credential(
+    *, site, username, configuration, status=AWARDED, attributes=(), date_override=None, lms_user_id=None, request=None
+):
+    """Award (or re-award, or revoke) one credential. Atomic and idempotent: one row per learner and
+    configuration, attributes merged by name, the date override replaced (course runs only).
+
+    Concurrent identical calls converge on one row: the unique constraints decide, and the loser of a
+    race retries the whole transaction (DESIGN.md §5.8). Returns (credential, created).
+    """
+    attributes = list(attributes)
+    for attempt in range(1, ISSUE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                credential, created = _issue_once(
+                    username=username,
+                    configuration=configuration,
+                    status=status,
+                    attributes=attributes,
+                    date_override=date_override,
+                )
+            break
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == ISSUE_ATTEMPTS or not _is_retryable(exc):
+                raise
+            log.info("Retrying the issue of %s to %s after %s", configuration, username, exc)
+            time.sleep(0.01 * attempt)
+
+    if isinstance(configuration, ProgramCertificate):
+        transaction.on_commit(
+            lambda: _after_program_credential_issued(credential, configuration, created, site, lms_user_id, request)
+        )
+    return credential, created
+
+
+def _after_program_credential_issued(credential, configuration, created, site, lms_user_id, request):
+    """Side effects of a program issue (spec/models.md §4.2 step 5); a failing receiver never loses the award."""
+    status_signal = (
+        signals.program_certificate_awarded if credential.status == AWARDED else signals.program_certificate_revoked
+    )
+    for signal, kwargs in (
+        (status_signal, {"credential": credential, "configuration": configuration}),
+        (
+            signals.program_credential_issued,
+            {
+                "credential": credential,
+                "created": created,
+                "site": site,
+                "lms_user_id": lms_user_id,
+                "request": request,
+            },
+        ),
+    ):
+        for receiver, result in signal.send_robust(sender=UserCredential, **kwargs):
+            if isinstance(result, Exception):
+                log.error("%s failed after issuing %s: %r", receiver, credential.uuid, result)
+
+
+def set_status(credential, status):
+    """Change a credential's status (PUT/PATCH, admin); sends no e-mails or events."""
+    if credential.status != status:
+        credential.status = status
+        credential.save(update_fields=["status", "modified"])
+    return credential
+
+
+def revoke_credential(credential):
+    """Revoke: a soft delete, the row stays (spec/models.md §4.1). Idempotent."""
+    return set_status(credential, REVOKED)

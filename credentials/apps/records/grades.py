@@ -1,0 +1,61 @@
+"""Learners' grades in course runs, as the LMS pushes them (spec/models.md §6.1)."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from credentials.apps.catalog.models import CourseRun
+from credentials.apps.records.models import UserGrade
+
+log = logging.getLogger(__name__)
+
+
+class GradeConflict(Exception):
+    """Another grade already exists for this learner and course run."""
+
+
+def get_course_run(*, site, key):
+    """The course run with this key in the site's catalog, or None (grades are site-scoped)."""
+    return CourseRun.objects.filter(key=key, course__site=site).select_related("course").first()
+
+
+def _is_stale(grade, lms_last_updated_at):
+    return bool(lms_last_updated_at and grade.lms_last_updated_at and lms_last_updated_at < grade.lms_last_updated_at)
+
+
+def save_grade(*, username, course_run, **fields):
+    """Create or update the learner's grade in a run (spec/models.md §6.1). Returns (grade, outcome).
+
+    ``fields`` are only the values the LMS sent: omitted ones keep their stored value (or the model
+    default on creation). An update older than the stored ``lms_last_updated_at`` is ignored, so a late
+    retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
+    """
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
+                if grade is None:
+                    return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+                if _is_stale(grade, fields.get("lms_last_updated_at")):
+                    log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
+                    return grade, "stale"
+                for name, value in fields.items():
+                    setattr(grade, name, value)
+                grade.save()
+                return grade, "updated"
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def update_grade(grade, **fields):
+    """PUT/PATCH of one grade by id. Raises GradeConflict when it would duplicate another grade."""
+    for name, value in fields.items():
+        setattr(grade, name, value)
+    try:
+        with transaction.atomic():
+            grade.save()
+    except IntegrityError as exc:
+        raise GradeConflict(f"A grade for {grade.username} in {grade.course_run.key} already exists.") from exc
+    return grade

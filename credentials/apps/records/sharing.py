@@ -1,0 +1,223 @@
+"""Sharing a program record and sending it to credit pathways, with the credit-request e-mail
+(spec/pages.md §5.4-5.5, spec/models.md §6.5)."""
+
+import logging
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from credentials.apps.catalog.models import Pathway, Program
+from credentials.apps.core import api as core_api
+from credentials.apps.credentials.models import ProgramCertificate
+from credentials.apps.records.access import RecordNotFound, RecordPermissionDenied, may_act_for, records_enabled
+from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway
+from credentials.apps.records.record_builder import has_completed_program
+
+log = logging.getLogger(__name__)
+
+
+class SendFailed(Exception):
+    """The e-mail backend refused the credit request."""
+
+
+def get_shared_record(uuid):
+    """The shared record with this uuid (any site, as upstream), with its learner and program; or None."""
+    return ProgramCertRecord.objects.filter(uuid=uuid).select_related("user", "program").first()
+
+
+def sendable_pathways(*, site, program_uuid):
+    """The pathways a record may be sent to: the program's published credit pathways (spec/pages.md §5.5)."""
+    return list(
+        Pathway.objects.filter(
+            programs__site=site,
+            programs__uuid=program_uuid,
+            status=Pathway.PUBLISHED,
+            pathway_type=Pathway.CREDIT,
+        ).order_by("name", "id")
+    )
+
+
+def public_record_path(record):
+    return reverse("records:public_programs", args=[record.uuid.hex])
+
+
+def _get_or_create_record(learner, program):
+    # get_or_create re-reads after losing an insert race, so concurrent shares give one row (DESIGN.md §5.8).
+    return ProgramCertRecord.objects.get_or_create(user=learner, program=program)
+
+
+def share_program_record(*, site, requester, username, program_uuid):
+    """Create (or return) the learner's public link for a program. Returns (record, created).
+
+    Raises RecordNotFound (unknown learner, checked first as upstream does; or a program not on the
+    site) and RecordPermissionDenied (someone else's record, requester not staff).
+    """
+    learner = core_api.get_user_by_username(username)
+    if learner is None:
+        raise RecordNotFound("User does not exist")
+    if not may_act_for(requester, username):
+        raise RecordPermissionDenied("Permission denied")
+    program = Program.objects.filter(site=site, uuid=program_uuid).first()
+    if program is None:
+        raise RecordNotFound("Program not found")
+    return _get_or_create_record(learner, program)
+
+
+def send_program_record(*, site, requester, username, program_uuid, pathway_id, base_url):
+    """Email the learner's public record to a credit pathway and remember it was sent (spec/pages.md §5.5).
+
+    ``base_url`` is the scheme and host the links in the e-mail start with (e.g. "https://credentials.example.com").
+    Raises RecordPermissionDenied, RecordNotFound (program, published credit pathway of the program,
+    program certificate on the site, learner) and SendFailed when the mail backend fails.
+    """
+    if not may_act_for(requester, username):
+        raise RecordPermissionDenied("Permission denied")
+    program = Program.objects.filter(site=site, uuid=program_uuid).first()
+    if program is None:
+        raise RecordNotFound("Program not found")
+    pathway = Pathway.objects.filter(
+        pk=pathway_id, programs=program, status=Pathway.PUBLISHED, pathway_type=Pathway.CREDIT
+    ).first()
+    if pathway is None:
+        raise RecordNotFound("Pathway not found")
+    certificate = ProgramCertificate.objects.filter(program_uuid=program.uuid, site=site).first()
+    if certificate is None:
+        raise RecordNotFound("Program certificate not found")
+    learner = core_api.get_user_by_username(username)
+    if learner is None:
+        raise RecordNotFound("User does not exist")
+
+    record, record_created = _get_or_create_record(learner, program)
+    send_credit_request(
+        site=site,
+        pathway=pathway,
+        program=program,
+        learner=learner,
+        record=record,
+        base_url=base_url,
+        language=certificate.language,
+        program_completed=has_completed_program(learner.username, program.uuid),
+        previously_sent=False,
+    )
+    _mark_sent(learner, pathway, program, record_created=record_created)
+    log.info("Learner %s sent their record for program %s to pathway %s", learner.username, program.uuid, pathway.pk)
+    return record
+
+
+def _mark_sent(learner, pathway, program, *, record_created):
+    """Upsert the UserCreditPathway as "sent" by the rules of spec/pages.md §5.5 step 5."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=program).first()
+                if row is None and not record_created:
+                    row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=None).first()
+                if row is None:
+                    return UserCreditPathway.objects.create(user=learner, pathway=pathway, program=program)
+                row.status, row.program = UserCreditPathway.SENT, program
+                row.save()
+                return row
+        except (IntegrityError, ValidationError):
+            if attempt == 2:  # a concurrent send created the row first; the second pass updates it
+                raise
+    raise AssertionError("unreachable")
+
+
+def _single_line(text):
+    return " ".join(text.split())
+
+
+def send_credit_request(
+    *, site, pathway, program, learner, record, base_url, language, program_completed, previously_sent
+):
+    """The credit-request e-mail to a pathway (spec/pages.md §5.5), HTML and text, naming the learner.
+
+    Upstream puts the requester's name in it, so staff sending for a learner sign with their own name;
+    we always name the learner (DESIGN.md §5.7).
+    """
+    configuration = core_api.get_site_configuration(site)
+    platform_name = (configuration.platform_name if configuration else "") or site.name
+    record_link = base_url.rstrip("/") + public_record_path(record)
+    context = {
+        "pathway_name": pathway.name,
+        "program_name": program.title,
+        "record_link": record_link,
+        "csv_link": record_link + "csv",
+        "previously_sent": previously_sent,
+        "program_completed": program_completed,
+        "platform_name": platform_name,
+        "user_full_name": learner.get_full_name() or learner.username,
+    }
+    with translation.override(translation.to_language(language) if language else settings.LANGUAGE_CODE):
+        subject = _single_line(render_to_string("records/email/credit_request_subject.txt", context))
+        text = render_to_string("records/email/credit_request_body.txt", context)
+        html = render_to_string("records/email/credit_request_body.html", context)
+    from_address = configuration.from_address if configuration else f"no-reply@{site.domain}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=formataddr((_single_line(platform_name), from_address)),
+        to=[pathway.email],
+        reply_to=[learner.email] if learner.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # SMTP and socket errors: the caller answers with a clear error
+        log.exception("Could not send the credit request of %s to pathway %s", learner.username, pathway.pk)
+        raise SendFailed(str(exc)) from exc
+
+
+def resend_records_on_completion(*, credential, created, site, request=None):
+    """When a program credential is first created, re-send the learner's shared record, now complete, to
+    every pathway of the program they already sent it to (spec/models.md §6.5).
+
+    Skipped, with a log line, when records are off, the program is not in the catalog or the learner has
+    no user row (upstream fails the award with a 500 then; DESIGN.md §5.13). Returns the e-mails sent.
+    """
+    if not created or not records_enabled(site):
+        return 0
+    configuration = credential.credential
+    program = Program.objects.filter(site=site, uuid=configuration.program_uuid).first()
+    if program is None:
+        log.info(
+            "No record re-send for %s: program %s is not in the catalog", credential.uuid, configuration.program_uuid
+        )
+        return 0
+    learner = core_api.get_user_by_username(credential.username)
+    if learner is None:
+        log.info("No record re-send for %s: no user %s", credential.uuid, credential.username)
+        return 0
+    record = ProgramCertRecord.objects.filter(user=learner, program=program).first()
+    if record is None:
+        return 0
+    pathways = Pathway.objects.filter(
+        programs=program, usercreditpathway__user=learner, usercreditpathway__status=UserCreditPathway.SENT
+    ).distinct()
+    base_url = request.build_absolute_uri("/") if request is not None else f"https://{site.domain}/"
+    sent = 0
+    for pathway in pathways.order_by("id"):
+        if not pathway.email:
+            continue
+        try:
+            send_credit_request(
+                site=site,
+                pathway=pathway,
+                program=program,
+                learner=learner,
+                record=record,
+                base_url=base_url,
+                language=configuration.language,
+                program_completed=True,
+                previously_sent=True,
+            )
+            sent += 1
+        except SendFailed:
+            continue  # logged; the other pathways still get theirs
+    return sent
