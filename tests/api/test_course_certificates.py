@@ -3,7 +3,7 @@
 import pytest
 
 from credentials.apps.credentials.models import CourseCertificate
-from tests.factories import CourseCertificateFactory
+from tests.factories import CourseCertificateFactory, CourseRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,30 @@ def test_get_put_and_patch_by_course_id(api_client, lms, course_run, site):
 
 def test_unknown_course_id_is_404(api_client, lms, site):
     assert api_client.get(f"{URL}course-v1:No+Such+Run/", **lms).status_code == 404
+
+
+def test_the_configuration_in_use_is_the_active_one_linked_to_the_catalog_run(api_client, lms, site):
+    # Stored while the run was missing from the catalog; a second type was pushed once the run was synced.
+    key = "course-v1:Late+Run+2024"
+    unlinked = CourseCertificateFactory(site=site, course_id=key, course_run=None, certificate_type="honor")
+    run = CourseRunFactory(course__site=site, key=key)
+    linked = CourseCertificateFactory(site=site, course_id=key, course_run=run, certificate_type="verified")
+    assert unlinked.pk < linked.pk
+
+    response = api_client.get(f"{URL}{key}/", **lms)
+
+    assert (response.status_code, response.json()["id"], response.json()["course_run"]) == (200, linked.pk, key)
+
+
+def test_a_patch_onto_another_configurations_type_is_400_and_changes_nothing(api_client, lms, site):
+    key = "course-v1:Not+In+Catalog"
+    verified = CourseCertificateFactory(site=site, course_id=key, course_run=None, certificate_type="verified")
+    CourseCertificateFactory(site=site, course_id=key, course_run=None, certificate_type="honor", is_active=False)
+
+    response = api_client.patch(f"{URL}{key}/", {"certificate_type": "honor"}, format="json", **lms)
+
+    assert response.status_code == 400
+    assert "certificate_type" in response.json()
+    verified.refresh_from_db()
+    assert verified.certificate_type == "verified"
+    assert CourseCertificate.objects.filter(course_id=key).count() == 2

@@ -129,24 +129,6 @@ class UserCredentialSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Attribute names cannot be duplicated."))
         return attributes
 
-    def validate(self, data):
-        """Resolve the configuration, once every field is valid (so an invalid request creates nothing)."""
-        site = self.context["request"].site
-        credential = data["credential"]
-        try:
-            if "program_uuid" in credential:
-                configuration = credentials_api.get_active_program_certificate(
-                    site=site, program_uuid=credential["program_uuid"]
-                )
-            else:
-                configuration = credentials_api.get_or_create_course_certificate(
-                    site=site, course_run_key=credential["course_run_key"], mode=credential["mode"]
-                )
-        except credentials_api.ConfigurationError as exc:
-            raise serializers.ValidationError({"credential": {exc.field: exc.message}}) from exc
-        data["configuration"] = configuration
-        return data
-
     def get_certificate_url(self, user_credential) -> str:
         return self.context["request"].build_absolute_uri(user_credential.get_absolute_url())
 

@@ -1,7 +1,6 @@
 """The DRF views of /api/v2/ and /api/credentials/v1/: authenticate, authorise, call the apps' api.py."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -57,10 +56,14 @@ class CredentialViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
+            configuration = credentials_api.resolve_configuration(site=request.site, **data["credential"])
+        except credentials_api.ConfigurationError as exc:
+            raise ValidationError({"credential": {exc.field: exc.message}}) from exc
+        try:
             credential, _ = credentials_api.issue_credential(
                 site=request.site,
                 username=data["username"],
-                configuration=data["configuration"],
+                configuration=configuration,
                 status=data["status"],
                 attributes=[(attribute["name"], attribute["value"]) for attribute in data.get("attributes", [])],
                 date_override=(data.get("date_override") or {}).get("date"),
@@ -138,13 +141,19 @@ class CourseCertificateViewSet(
         return CourseCertificate.objects.filter(site=self.request.site).select_related("course_run")
 
     def get_object(self):
-        # Several types may share a course id; the active one with a catalog run is the one in use.
-        queryset = self.get_queryset().filter(course_id=self.kwargs["course_id"])
-        configuration = queryset.order_by("-is_active", "course_run", "id").first()
+        configuration = credentials_api.get_course_certificate_in_use(
+            site=self.request.site, course_id=self.kwargs["course_id"]
+        )
         if configuration is None:
-            get_object_or_404(queryset)
+            raise Http404("No course certificate configuration has this course id.")
         self.check_object_permissions(self.request, configuration)
         return configuration
+
+    def perform_update(self, serializer):
+        try:
+            credentials_api.update_course_certificate(serializer.instance, **serializer.validated_data)
+        except credentials_api.ConfigurationError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from exc
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -27,7 +27,10 @@ from credentials.apps.credentials.certificates import (
 from credentials.apps.credentials.configurations import (
     ConfigurationError,
     get_active_program_certificate,
+    get_course_certificate_in_use,
     get_or_create_course_certificate,
+    resolve_configuration,
+    update_course_certificate,
     upsert_course_certificate,
 )
 from credentials.apps.credentials.freshness import certificate_freshness
@@ -86,6 +89,7 @@ __all__ = [
     "get_certificate",
     "get_credential",
     "get_learner_name",
+    "get_course_certificate_in_use",
     "get_or_create_course_certificate",
     "issue_credential",
     "link_course_certificates_to_runs",
@@ -95,9 +99,11 @@ __all__ = [
     "program_content_type",
     "program_visible_date",
     "render_language",
+    "resolve_configuration",
     "revoke_credential",
     "revoke_credentials_of_learners",
     "set_status",
+    "update_course_certificate",
     "upsert_course_certificate",
     "with_configuration_fields",
     "with_visible_dates",

@@ -4,6 +4,7 @@ the upserts Studio and the LMS push (spec/models.md §3, spec/api.md §6)."""
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from credentials.apps.catalog.models import CourseRun
 from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
@@ -98,3 +99,47 @@ def upsert_course_certificate(*, site, course_id, certificate_type, certificate_
             configuration.course_run = course_run or configuration.course_run
             configuration.save()
     return configuration, created
+
+
+def resolve_configuration(*, site, program_uuid=None, course_run_key=None, mode=None):
+    """The configuration a POSTed credential names (spec/api.md §6.2): the site's active program
+    configuration, or the course run's, created when missing. Raises ConfigurationError."""
+    if program_uuid is not None:
+        return get_active_program_certificate(site=site, program_uuid=program_uuid)
+    return get_or_create_course_certificate(site=site, course_run_key=course_run_key, mode=mode)
+
+
+def get_course_certificate_in_use(*, site, course_id):
+    """The configuration GET, PUT and PATCH of a course id act on (spec/api.md §8.2), or None.
+
+    Several types may share a course id (only while the run is missing from the catalog): the active one
+    linked to a catalog run is the one in use, then the oldest.
+    """
+    return (
+        CourseCertificate.objects.filter(site=site, course_id=course_id)
+        .select_related("course_run")
+        .order_by("-is_active", F("course_run").asc(nulls_last=True), "id")
+        .first()
+    )
+
+
+def update_course_certificate(configuration, **fields):
+    """PUT/PATCH of one configuration (spec/api.md §8.2): set the given fields and save; saving links the
+    catalog run and keeps the course id in step with it (CourseCertificate.save).
+
+    Raises ConfigurationError, changing nothing, when another configuration already has the resulting course
+    id and type, or the course run (upstream answers 500).
+    """
+    for name, value in fields.items():
+        setattr(configuration, name, value)
+    try:
+        with transaction.atomic():
+            configuration.save()
+    except IntegrityError as exc:
+        attempted = configuration.course_id
+        configuration.refresh_from_db()  # the caller's instance shows the stored row again
+        raise ConfigurationError(
+            "certificate_type",
+            f"Another certificate configuration already has course {attempted} with this type, or its course run.",
+        ) from exc
+    return configuration
