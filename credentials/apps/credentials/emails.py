@@ -8,12 +8,9 @@ receiver runs after the issuing transaction committed.
 
 import logging
 import textwrap
-from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from credentials.apps.catalog.models import Program
@@ -46,15 +43,8 @@ def get_email_config_for_program(program_uuid, type_slug):
     return next((by_identifier[candidate] for candidate in candidates if candidate in by_identifier), None)
 
 
-def _one_line(text):
-    return " ".join(str(text).split())
-
-
 def build_program_completion_email(*, program, email_configuration, site, recipient, language=None):
     """The message (HTML and text parts) congratulating ``recipient`` on completing ``program``."""
-    site_configuration = core_api.get_site_configuration(site)
-    platform_name = (site_configuration.platform_name if site_configuration else None) or site.name
-    from_address = site_configuration.from_address if site_configuration else f"no-reply@{site.domain}"
     allowed_tags = frozenset(settings.ALLOWED_EMAIL_HTML_TAGS)
     context = {
         "program_title": program.title,
@@ -65,23 +55,11 @@ def build_program_completion_email(*, program, email_configuration, site, recipi
         ),
         "custom_email_plaintext_template_extra": textwrap.dedent(email_configuration.plaintext_template).strip(),
         "logo_url": settings.LOGO_URL_PNG,
-        "platform_name": platform_name,
         "year": timezone.now().year,
     }
-    with translation.override(translation.to_language(language) if language else settings.LANGUAGE_CODE):
-        subject = _one_line(render_to_string(f"{TEMPLATE_DIR}/subject.txt", context))
-        text = render_to_string(f"{TEMPLATE_DIR}/body.txt", context)
-        html = render_to_string(f"{TEMPLATE_DIR}/body.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        # formataddr quotes the name: a platform name with quotes or angle brackets stays the display name.
-        from_email=formataddr((_one_line(platform_name), from_address)),
-        to=[recipient],
-        reply_to=[from_address],
+    return core_api.build_email(
+        site=site, template_dir=TEMPLATE_DIR, context=context, to=[recipient], language=language
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_program_completion_email(*, credential, site, lms_user_id=None):

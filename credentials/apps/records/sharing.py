@@ -2,15 +2,10 @@
 (spec/pages.md §5.4-5.5, spec/models.md §6.5)."""
 
 import logging
-from email.utils import formataddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from credentials.apps.catalog.models import Pathway, Program
 from credentials.apps.core import api as core_api
@@ -129,20 +124,14 @@ def _mark_sent(learner, pathway, program, *, record_created):
     raise AssertionError("unreachable")
 
 
-def _single_line(text):
-    return " ".join(text.split())
-
-
 def send_credit_request(
     *, site, pathway, program, learner, record, base_url, language, program_completed, previously_sent
 ):
     """The credit-request e-mail to a pathway (spec/pages.md §5.5), HTML and text, naming the learner.
 
     Upstream puts the requester's name in it, so staff sending for a learner sign with their own name;
-    we always name the learner (DESIGN.md §5.7).
+    we always name the learner (DESIGN.md §5.7). Replies go to the learner.
     """
-    configuration = core_api.get_site_configuration(site)
-    platform_name = (configuration.platform_name if configuration else "") or site.name
     record_link = base_url.rstrip("/") + public_record_path(record)
     context = {
         "pathway_name": pathway.name,
@@ -151,22 +140,16 @@ def send_credit_request(
         "csv_link": record_link + "csv",
         "previously_sent": previously_sent,
         "program_completed": program_completed,
-        "platform_name": platform_name,
         "user_full_name": learner.get_full_name() or learner.username,
     }
-    with translation.override(translation.to_language(language) if language else settings.LANGUAGE_CODE):
-        subject = _single_line(render_to_string("records/email/credit_request_subject.txt", context))
-        text = render_to_string("records/email/credit_request_body.txt", context)
-        html = render_to_string("records/email/credit_request_body.html", context)
-    from_address = configuration.from_address if configuration else f"no-reply@{site.domain}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=formataddr((_single_line(platform_name), from_address)),
+    message = core_api.build_email(
+        site=site,
+        template_dir="records/email/credit_request",
+        context=context,
         to=[pathway.email],
-        reply_to=[learner.email] if learner.email else None,
+        reply_to=[learner.email] if learner.email else (),
+        language=language,
     )
-    message.attach_alternative(html, "text/html")
     try:
         message.send()
     except Exception as exc:  # SMTP and socket errors: the caller answers with a clear error
