@@ -189,11 +189,11 @@ LMS_USER_LOOKUP_TIMEOUT = float(env.get_str("LMS_USER_LOOKUP_TIMEOUT", "3"))
 BACKEND_SERVICE_RETRIES = env.get_int("BACKEND_SERVICE_RETRIES", 3)
 BACKEND_SERVICE_RETRY_BACKOFF = float(env.get_str("BACKEND_SERVICE_RETRY_BACKOFF", "0.5"))
 USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
-# Seconds each process serves an anonymous certificate page from its memory (0: never). Revocations, re-awards
-# and date overrides show at once; configuration, signatory, site and catalog edits within this time.
+# Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
+# credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)
 # Seconds a built learner record stays cached (0: never). A cached record is re-checked against the
-# learner's own rows on every read; catalog changes synced in bulk show within this time (records/record_cache.py).
+# learner's own rows and the data it shows on every read, so changes show at once (records/record_cache.py).
 RECORD_CACHE_TTL = env.get_int("RECORD_CACHE_TTL", 300)
 
 # Browser SSO with the LMS (social-auth edx-oauth2 backend).

@@ -3,20 +3,10 @@ import re
 import pytest
 import responses
 
-from credentials.apps.credentials.certificate import clear_cached_pages
-
 LMS = "https://lms.example.com"
 TOKEN_URL = "https://test-provider/oauth2/access_token"
 ACCOUNTS = f"{LMS}/api/user/v1/accounts/"
 VERIFIED_NAME = f"{LMS}/api/edx_name_affirmation/v1/verified_name"
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_pages():
-    """Each test starts without certificate pages cached by an earlier one (they live in process memory)."""
-    clear_cached_pages()
-    yield
-    clear_cached_pages()
 
 
 @pytest.fixture(autouse=True)

@@ -508,6 +508,31 @@ def test_configuration_and_signatory_edits_retire_cached_pages(client, site):
     assert "Dr. New Name" in text(client.get(awarded.url))
 
 
+def test_a_new_course_credential_that_moves_a_program_date_shows_on_the_next_cached_view(client, site):
+    awarded = builders.program_credential(
+        available_dates=(datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 9, 20, tzinfo=UTC))
+    )
+    later = awarded.course_credentials[1]
+    later_configuration = later.credential
+    later.delete()
+    assert "Issued March 2025" in text(client.get(awarded.url))  # cached for anonymous viewers
+
+    UserCredentialFactory(username="alice", credential=later_configuration)
+
+    assert "Issued September 2025" in text(client.get(awarded.url))
+
+
+def test_an_organization_renamed_in_the_catalog_shows_on_the_next_cached_view(client, site):
+    awarded = builders.program_credential(use_org_name=True)
+    organization = awarded.program.authoring_organizations.first()
+    assert organization.name in text(client.get(awarded.url))
+
+    organization.name = "Renamed University"
+    organization.save()
+
+    assert "Renamed University" in text(client.get(awarded.url))
+
+
 def test_signed_in_viewers_are_never_served_a_cached_page(client, site):
     awarded = builders.program_credential()
     builders.cache_lms_user("alice", "Alice Lovelace")

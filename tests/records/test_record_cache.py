@@ -1,4 +1,4 @@
-"""Cached records are served only while still right (records/api.py, "Record cache")."""
+"""Cached records are served only while still right (records/record_cache.py)."""
 
 import time as real_time
 from datetime import timedelta
@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from credentials.apps.catalog import api as catalog_api
 from credentials.apps.credentials.models import UserCredential
 from credentials.apps.records import api
 from credentials.apps.records.models import UserGrade
-from tests.factories import ProgramCertRecordFactory, UserFactory
+from tests.factories import PathwayFactory, ProgramCertRecordFactory, UserFactory
 from tests.records.helpers import award, grade, make_program
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,13 @@ def test_a_credential_becoming_visible_expires_the_cached_record(site, alice, ea
     )
 
     assert build(site, alice, earned)["grades"][1]["course_id"] == earned.runs[1].key
+
+
+def test_a_deleted_pathway_shows_at_once(site, alice, earned):
+    pathway = PathwayFactory(site=site, name="Credit at State")
+    catalog_api.set_ordered(pathway, "programs", [earned])
+    assert [row["name"] for row in build(site, alice, earned)["pathways"]] == ["Credit at State"]
+
+    pathway.delete()
+
+    assert build(site, alice, earned)["pathways"] == []

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "credentials.apps.catalog"
     label = "catalog"
+
+    def ready(self):
+        from credentials.apps.catalog import caching
+
+        caching.connect()

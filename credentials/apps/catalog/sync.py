@@ -20,6 +20,7 @@ from collections.abc import Callable
 from django.contrib.sites.models import Site
 from django.db import transaction
 
+from credentials.apps.catalog.caching import catalog_changed
 from credentials.apps.catalog.discovery_items import CatalogDataError
 from credentials.apps.catalog.site_sync import SiteSync
 from credentials.apps.catalog.sync_results import FAILED, SKIPPED, SYNCED, SiteSyncResult, SyncProgress, UnknownSite
@@ -90,6 +91,9 @@ def _sync_site(site, *, page_size, delete, dry_run, progress):
                     sync.delete_removed()
                 if dry_run:
                     transaction.set_rollback(True)
+                elif _changed_anything(result):
+                    # Bulk writes send no model signals (catalog/caching.py).
+                    catalog_changed()
         except Exception as exc:  # one site's failure must not stop the others; its transaction is rolled back
             result = SiteSyncResult(domain=site.domain, status=FAILED, deleted=delete, dry_run=dry_run)
             result.reason = f"site {site.domain}: {sync.stage}: {_one_line(exc)}. Nothing was changed on this site."
@@ -99,6 +103,10 @@ def _sync_site(site, *, page_size, delete, dry_run, progress):
                 log.exception("Catalog sync failed: %s", result.reason)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _changed_anything(result):
+    return any(changes.created or changes.updated or changes.deleted for changes in result.changes.values())
 
 
 def _one_line(exc):

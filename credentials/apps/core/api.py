@@ -19,6 +19,13 @@ from django.utils import timezone
 from credentials.apps.core.clients import ServiceClient, ServiceError
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
+from credentials.apps.core.generations import (  # noqa: F401  (the cache scheme's door)
+    CATALOG,
+    CONFIGURATIONS,
+    SITES,
+    new_generation,
+    read_with_generations,
+)
 from credentials.apps.core.models import SiteConfiguration, User
 
 log = logging.getLogger(__name__)

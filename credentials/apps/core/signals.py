@@ -1,7 +1,7 @@
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
-from django.db.models.signals import post_migrate, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from credentials.apps.core import api
@@ -15,6 +15,15 @@ from credentials.apps.core.models import SiteConfiguration
 @receiver(pre_delete, sender=Site, dispatch_uid="pre_delete_site_clear_cache")
 def clear_site_cache(**kwargs):
     api.clear_site_cache()
+
+
+@receiver(post_save, sender=SiteConfiguration, dispatch_uid="post_save_siteconfiguration_new_generation")
+@receiver(post_delete, sender=SiteConfiguration, dispatch_uid="post_delete_siteconfiguration_new_generation")
+@receiver(post_save, sender=Site, dispatch_uid="post_save_site_new_generation")
+@receiver(post_delete, sender=Site, dispatch_uid="post_delete_site_new_generation")
+def sites_changed(**kwargs):
+    """Every cached value built from a site's settings is stale (core/generations.py)."""
+    api.new_generation(api.SITES)
 
 
 @receiver(post_migrate, dispatch_uid="grant_admins_permissions")

@@ -5,13 +5,11 @@ Nothing here reads the database or the LMS except through ``api.py``.
 """
 
 import functools
-import hashlib
-import itertools
 import uuid as uuid_module
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template.loader import select_template
@@ -21,7 +19,7 @@ from django.utils.translation import gettext
 
 from credentials.apps.core import api as core_api
 from credentials.apps.core.models import SiteConfiguration
-from credentials.apps.credentials import api
+from credentials.apps.credentials import api, caching
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 TWITTER_INTENT_URL = "https://twitter.com/intent/tweet"
@@ -134,25 +132,8 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
 
 # --- The anonymous page cache ------------------------------------------------------------------------------
 
-# Rendered pages live in each process's memory: a cached view then needs neither memcached nor the session,
-# authentication and locale machinery (CertificatePageCacheMiddleware answers before them).
-_pages = LocMemCache("certificate-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
-_version = itertools.count(1)
-_current_version = 0
-
 # Response headers a cached page keeps; the outer middleware (security, CORS, logging) adds its own on each view.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Cache-Control")
-
-
-def clear_cached_pages():
-    _pages.clear()
-
-
-def invalidate_certificate_pages(**kwargs):
-    """Retire this process's cached pages: a configuration, a signatory or a site's settings changed here.
-    Other processes (and catalog changes, synced in bulk by copy_catalog) catch up within the TTL."""
-    global _current_version
-    _current_version = next(_version)
 
 
 @functools.cache
@@ -166,9 +147,11 @@ class PageCache:
     """The page of one certificate as anonymous viewers see it, cached for CERTIFICATE_PAGE_CACHE_TTL seconds.
 
     Shared links bring most views, all anonymous and alike. A cached page is served only while it is still
-    right: every view re-reads the credential (one indexed query, ``api.certificate_freshness``), so a revoked
-    certificate is gone at once and a re-award or a new date override re-renders it. Pages vary by site,
-    scheme and host (the share URL) and by the viewer's language (the share text).
+    right: every view re-reads the credential and every input to its visible date (one indexed query,
+    ``api.certificate_freshness``), so a revocation, a re-award, a new date override or a new course
+    credential that moves a program's date shows at once; and the page is stored with the generations of
+    the sites, catalog and configurations it shows (caching.py), read in the same cache round trip as the
+    page. Pages vary by site, scheme and host (the share URL) and by the viewer's language (the share text).
     """
 
     def __init__(self, request, uuid, *, ttl):
@@ -176,9 +159,8 @@ class PageCache:
         self.ttl = ttl
         language = translation.get_language_from_request(request)
         site = core_api.get_site_for_host(request.get_host())
-        variant = f"{site.pk}|{request.scheme}://{request.get_host()}|{language}"
-        self.key = f"{uuid.hex}.{hashlib.md5(variant.encode('utf-8')).hexdigest()}"
-        self.version = _current_version
+        self.key = caching.certificate_page_key(uuid, f"{site.pk}|{request.scheme}://{request.get_host()}|{language}")
+        self.generations = None
         self.freshness = None
 
     @classmethod
@@ -204,11 +186,12 @@ class PageCache:
             self.freshness = api.certificate_freshness(self.uuid)
         except DatabaseError:
             return None  # the view answers (and the database-outage middleware turns it into a 503)
-        entry = _pages.get(self.key)
+        self.generations, found = core_api.read_with_generations(caching.CERTIFICATE_PAGE_SCOPES, [self.key])
+        entry = found.get(self.key)
         if (
             self.freshness is None
             or entry is None
-            or (entry["version"], entry["freshness"]) != (self.version, self.freshness)
+            or (entry["generations"], entry["freshness"]) != (self.generations, self.freshness)
         ):
             return None
         response = HttpResponse(entry["content"])
@@ -217,13 +200,13 @@ class PageCache:
         return response
 
     def store(self, response):
-        """Keep a page rendered after ``lookup()`` missed, as of the version and freshness read then."""
+        """Keep a page rendered after ``lookup()`` missed, as of the generations and freshness read then."""
         if self.freshness is None or response.status_code != 200 or response.cookies or response.streaming:
             return
         entry = {
-            "version": self.version,
+            "generations": self.generations,
             "freshness": self.freshness,
             "content": response.content,
             "headers": [(header, response[header]) for header in _KEPT_HEADERS if response.has_header(header)],
         }
-        _pages.set(self.key, entry, self.ttl)
+        cache.set(self.key, entry, self.ttl)

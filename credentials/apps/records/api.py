@@ -5,7 +5,7 @@
 - retirement.py: username replacement (spec/models.md §8).
 - access.py: who may see and act on learner records.
 - record_builder.py: the program record, one builder for the JSON API, the pages and the CSV.
-- record_cache.py: the cache of built records and how it is retired.
+- record_cache.py: the cache of built records and how a cached one is known to be still right.
 - records_list.py: the learner's records list and earned certificates.
 - sharing.py: sharing a record, sending it to credit pathways, the credit-request e-mail.
 - export.py: the program record as CSV.
@@ -18,7 +18,6 @@ from credentials.apps.records.export import CSV_COLUMNS, program_record_csv_file
 from credentials.apps.records.grades import GradeConflict, get_course_run, save_grade, update_grade
 from credentials.apps.records.learner_status import find_learner, learner_certificate_status
 from credentials.apps.records.record_builder import build_program_record
-from credentials.apps.records.record_cache import SHARED_VERSION_KEY, retire_cached_records
 from credentials.apps.records.records_list import EarnedCredential, list_earned_credentials, list_program_records
 from credentials.apps.records.retirement import replace_usernames
 from credentials.apps.records.sharing import (
@@ -34,7 +33,6 @@ from credentials.apps.records.sharing import (
 
 __all__ = [
     "CSV_COLUMNS",
-    "SHARED_VERSION_KEY",
     "EarnedCredential",
     "GradeConflict",
     "RecordNotFound",
@@ -54,7 +52,6 @@ __all__ = [
     "records_enabled",
     "replace_usernames",
     "resend_records_on_completion",
-    "retire_cached_records",
     "save_grade",
     "send_credit_request",
     "send_program_record",

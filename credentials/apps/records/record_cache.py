@@ -9,21 +9,30 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from credentials.apps.core import api as core_api
 from credentials.apps.credentials.models import UserCredential, UserCredentialDateOverride
 from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
 
 # A record is read far more often than anything in it changes. Built records (without the learner block,
 # which comes from the user row in hand) are kept in the default cache for RECORD_CACHE_TTL seconds, and
-# one is served only while it is still right:
+# one is served only while it is still right (the service's cache scheme, core/generations.py):
 # * every read first fingerprints the learner's own rows (credentials, date overrides, grades, shared
 #   records, sends: count and latest change of each, in one plain SQL statement), so any write to them,
 #   bulk updates included, is seen at once;
-# * saving a configuration, a site configuration or a catalog row retires every cached record (a new
-#   "shared version"); catalog changes written in bulk by copy_catalog are seen within the TTL;
+# * a record is stored with the generations of the sites, the catalog and the certificate configurations,
+#   read in the same cache round trip as the record: any save, delete or many-to-many change of those rows,
+#   and copy_catalog's bulk writes, retire it (catalog/caching.py, credentials/caching.py, core/signals.py);
 # * a record expires when one of its course credentials becomes visible (its available date passes).
 # The fingerprint is read before building, so a write during a build is never hidden.
 
-SHARED_VERSION_KEY = "records:shared-version"
+RECORD_SCOPES = (core_api.SITES, core_api.CATALOG, core_api.CONFIGURATIONS)
+
+
+def program_record_key(site, user, program_uuid):
+    """The cached record of ``user`` for the site's program; the username is in it, so that a learner who
+    takes a renamed learner's old username never reads their record."""
+    username = hashlib.md5(user.username.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"records:record:{site.pk}:{user.pk}:{username}:{program_uuid.hex}"
 
 
 def _fingerprint_sql():
@@ -45,25 +54,6 @@ def _learner_fingerprint(user):
         return tuple((count, str(latest)) for count, latest in cursor.fetchall())
 
 
-def _shared_version():
-    version = cache.get(SHARED_VERSION_KEY)
-    if version is None:
-        # Unknown (never set, or evicted): a new one, so that no record cached before can match it.
-        cache.add(SHARED_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(SHARED_VERSION_KEY)
-    return version
-
-
-def retire_cached_records(**kwargs):
-    """Receiver: a configuration or catalog row was saved, so every cached record may be out of date."""
-    cache.set(SHARED_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def _cache_key(site, user, program_uuid):
-    username = hashlib.md5(user.username.encode("utf-8"), usedforsecurity=False).hexdigest()
-    return f"records:record:{site.pk}:{user.pk}:{username}:{program_uuid.hex}"
-
-
 def cached_program_record(*, site, user, program_uuid, build):
     """The built record from the cache while it is still right; else ``build(site=, user=, program_uuid=)``,
     cached. None for an unknown program."""
@@ -75,12 +65,11 @@ def cached_program_record(*, site, user, program_uuid, build):
     if not ttl or not user.pk:
         built = build(site=site, user=user, program_uuid=program_uuid)
         return built[0] if built else None
-    key = _cache_key(site, user, program_uuid)
+    key = program_record_key(site, user, program_uuid)
     fingerprint = _learner_fingerprint(user)
-    cached = cache.get_many([key, SHARED_VERSION_KEY])
-    shared_version = cached.get(SHARED_VERSION_KEY) or _shared_version()
-    entry = cached.get(key)
-    if entry is not None and entry["fingerprint"] == fingerprint and entry["shared_version"] == shared_version:
+    generations, found = core_api.read_with_generations(RECORD_SCOPES, [key])
+    entry = found.get(key)
+    if entry is not None and (entry["fingerprint"], entry["generations"]) == (fingerprint, generations):
         return entry["record"]
     built = build(site=site, user=user, program_uuid=program_uuid)
     if built is None:
@@ -89,5 +78,5 @@ def cached_program_record(*, site, user, program_uuid, build):
     timeout = ttl
     if next_change is not None:
         timeout = max(1, min(ttl, math.ceil((next_change - timezone.now()).total_seconds())))
-    cache.set(key, {"fingerprint": fingerprint, "shared_version": shared_version, "record": record}, timeout)
+    cache.set(key, {"fingerprint": fingerprint, "generations": generations, "record": record}, timeout)
     return record
