@@ -19,6 +19,10 @@ from django.utils import timezone
 from credentials.apps.core.clients import ServiceClient, ServiceError
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
+from credentials.apps.core.event_bus.handlers import PermanentEventError  # noqa: F401  (re-exported)
+from credentials.apps.core.event_bus.handlers import register as register_event_handler  # noqa: F401
+from credentials.apps.core.event_bus.publish import publish_event  # noqa: F401
+from credentials.apps.core.event_users import get_or_create_user_from_event_data  # noqa: F401
 from credentials.apps.core.generations import (  # noqa: F401  (the cache scheme's door)
     CATALOG,
     CONFIGURATIONS,

@@ -90,3 +90,59 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
         get_latest_by = "modified"
+
+
+class OutboxEvent(models.Model):
+    """An event to put on the bus, written in the transaction of the change it announces (DESIGN.md §5.18).
+
+    The Avro bytes and headers are frozen when the row is written, so a re-send is the very same message
+    (same event id): consumers de-duplicate by it. ``sent_at`` stays empty until the broker has the entry.
+    """
+
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=255)
+    topic = models.CharField(max_length=255, help_text="Unprefixed topic; EVENT_BUS_TOPIC_PREFIX applies at send time.")
+    event_key_field = models.CharField(max_length=255, blank=True, default="")
+    headers = models.JSONField(help_text="The seven stream headers (type, id, source, time, ...), as strings.")
+    event_data = models.BinaryField(help_text="Avro, schemaless, as openedx-events serialises it.")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stream_id = models.CharField(max_length=64, blank=True, default="")
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "topic"], name="core_outbox_event_once_per_topic")]
+        indexes = [models.Index(fields=["sent_at", "id"], name="core_outbox_unsent_idx")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"
+
+
+class ConsumedEvent(models.Model):
+    """Bookkeeping of an event a consumer group applied: a redelivered event id is acknowledged, not re-applied."""
+
+    DONE = "done"
+    SKIPPED_STALE = "skipped_stale"
+    DEAD = "dead"
+    STATUS_CHOICES = [(DONE, DONE), (SKIPPED_STALE, SKIPPED_STALE), (DEAD, DEAD)]
+
+    event_id = models.UUIDField()
+    group_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=255)
+    stream = models.CharField(max_length=255)
+    redis_msg_id = models.CharField(max_length=64, blank=True, default="")
+    entity_key = models.CharField(max_length=255, null=True, blank=True, db_index=True)
+    event_time = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES)
+    attempts = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "group_id"], name="core_consumed_event_once")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id} ({self.group_id}: {self.status})"
