@@ -2,6 +2,7 @@
 
 Each test runs real consumer processes on a SQLite file of its own (bench/event_bus.py's World)."""
 
+import shutil
 import signal
 import time
 
@@ -13,11 +14,19 @@ from bench.fake_lms import FakeLms
 from tests.event_bus.conftest import REDIS_URL
 
 
+@pytest.fixture(scope="module")
+def database_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("consumer-db") / "template.sqlite3"
+    World(database_url=f"sqlite:///{path}", redis_url=REDIS_URL, log_dir=path.parent).create_database()
+    return path
+
+
 @pytest.fixture
-def world(tmp_path):
-    world = World(database_url=f"sqlite:///{tmp_path / 'consumer.sqlite3'}", redis_url=REDIS_URL, log_dir=tmp_path)
+def world(tmp_path, database_template):
+    database = tmp_path / "consumer.sqlite3"
+    shutil.copy(database_template, database)
+    world = World(database_url=f"sqlite:///{database}", redis_url=REDIS_URL, log_dir=tmp_path)
     world.env["EVENT_BUS_REDIS_CLAIM_IDLE_MS"] = "60000"
-    world.create_database()
     client = redis.Redis.from_url(REDIS_URL)
     lms = FakeLms(REDIS_URL, prefix=world.prefix)
     world.lms = lms
@@ -34,16 +43,15 @@ def world(tmp_path):
 
 def test_a_consumer_killed_mid_run_loses_nothing_and_applies_nothing_twice(world):
     world.start_consumer()
-    for index in range(300):
+    for index in range(200):
         publish(world.lms, index)
 
-    assert wait_for(world, 300, timeout=120, kill_at=[60, 180]) is not None
+    assert wait_for(world, 200, timeout=120, kill_at=[50, 120]) is not None
 
     assert world.stop_consumers() == [-signal.SIGKILL, -signal.SIGKILL, 0]
-    by_outcome, ok_per_event = world.outcomes()
-    assert world.credentials() == world.distinct_learners() == world.applied_events() == 300
+    _, ok_per_event = world.outcomes()
+    assert world.credentials() == world.distinct_learners() == world.applied_events() == 200
     assert max(ok_per_event.values()) == 1
-    assert by_outcome["ok"] + by_outcome["duplicate"] >= 300
 
 
 def test_events_published_while_the_consumer_is_down_are_applied_when_it_returns(world):
@@ -71,33 +79,3 @@ def test_sigterm_finishes_and_exits_zero(world):
     assert process.wait(timeout=10) == 0
     assert time.monotonic() - started < 10
     assert "finishing the current event, then exiting" in world.consumers[0][2].read_text()
-
-
-def test_misconfiguration_exits_two_with_a_message(world):
-    result = world.manage("consume_events", "-t", "x", "-g", "y", "--extra", "{not json", check=False)
-    assert result.returncode == 2
-    assert "--extra is not valid JSON" in result.stderr
-
-    result = world.manage("consume_events", "-t", "x", "-g", "y", "--extra", '{"no_such_option": 1}', check=False)
-    assert result.returncode == 2
-    assert "no_such_option" in result.stderr
-
-
-def test_consumers_switched_off_exit_zero_at_once(world):
-    world.env["EVENT_BUS_REDIS_CONSUMERS_ENABLED"] = "false"
-    result = world.manage("consume_events", "-t", "x", "-g", "y", check=False)
-    assert result.returncode == 0
-    assert "Redis consumers not enabled, exiting." in result.stdout + result.stderr
-
-
-def test_event_bus_status_shows_the_lag(world):
-    world.start_consumer()
-    publish(world.lms, 0)
-    assert wait_for(world, 1, timeout=60) is not None
-    world.stop_consumers()
-    for index in range(1, 6):
-        publish(world.lms, index)
-
-    result = world.manage("event_bus_status", "-t", "learning-certificate-lifecycle")
-
-    assert "lag=5 pending=0" in result.stdout
