@@ -87,10 +87,15 @@ BENCH_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench
 bench-http: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/http_bench.py
 
-## bench: every benchmark
-bench: bench-http bench-catalog
+## bench-events: 10,000 CERTIFICATE_CREATED through Redis into course credentials, a clean run and one with the
+##               consumer SIGKILLed twice (bench/event_bus.py; BENCH_EVENTS_ARGS="--soak" restarts Redis instead)
+bench-events: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
+	$(BIN)/python bench/event_bus.py $(BENCH_EVENTS_ARGS)
 
-.PHONY: bench bench-catalog bench-http
+## bench: every benchmark
+bench: bench-http bench-catalog bench-events
+
+.PHONY: bench bench-catalog bench-http bench-events
 
 ## soak: minutes of concurrent mixed traffic on gunicorn + MariaDB + a private memcached, then every acknowledged
 ##       write checked in the database (bench/soak.py; not part of `make test`). SOAK_ARGS="--faults all" adds

@@ -13,7 +13,7 @@ import pytest
 
 from tests.ops.servers import REPO, STARTUP_ATTEMPTS
 
-APP_SERVICES = ("migrate", "app", "copy-catalog")
+APP_SERVICES = ("migrate", "app", "copy-catalog", "consume-certificate-events", "relay-event-outbox")
 
 
 def compose_command():
@@ -68,7 +68,7 @@ def test_compose_refuses_to_start_without_a_secret_key(compose_env):
 def test_the_stack_is_mysql_8_memcached_a_migration_the_app_and_the_catalog_schedule(stack):
     services = stack["services"]
 
-    assert set(services) == {"mysql", "memcached", "migrate", "app", "copy-catalog"}
+    assert set(services) == {"mysql", "memcached", "redis", *APP_SERVICES}
     assert re.fullmatch(r"mysql:8(\.\d+)*", services["mysql"]["image"])
     assert services["memcached"]["image"].startswith("memcached:")
     assert {services[name]["image"] for name in APP_SERVICES} == {"credentials:latest"}
@@ -81,7 +81,7 @@ def test_migrations_run_once_before_the_app_and_the_schedule_start(stack):
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"]["mysql"]["condition"] == "service_healthy"
-    for name in ("app", "copy-catalog"):
+    for name in APP_SERVICES[1:]:
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
@@ -97,7 +97,7 @@ def test_only_the_app_port_is_published_and_media_is_a_shared_volume(stack):
     services = stack["services"]
 
     assert [(port["target"], port["published"]) for port in services["app"]["ports"]] == [(8150, "8150")]
-    assert not any(services[name].get("ports") for name in ("mysql", "memcached", "migrate", "copy-catalog"))
+    assert not any(services[name].get("ports") for name in services if name != "app")
     assert {"mysql-data", "media"} <= set(stack["volumes"])
     for name in APP_SERVICES:
         assert {"type": "volume", "source": "media", "target": "/app/var/media"} in [
@@ -176,3 +176,24 @@ def test_the_image_healthcheck_fails_while_the_database_is_unreachable(start_ser
 
     assert server.get("/health/").status_code == 503
     assert run_healthcheck(server.port).returncode != 0
+
+
+def test_the_event_consumer_and_the_outbox_relay_run_on_the_stacks_redis(stack):
+    services = stack["services"]
+
+    assert services["consume-certificate-events"]["command"][:7] == [
+        "python",
+        "manage.py",
+        "consume_events",
+        "-t",
+        "learning-certificate-lifecycle",
+        "-g",
+        "credentials.learning-certificate-lifecycle",
+    ]
+    assert services["relay-event-outbox"]["command"] == ["python", "manage.py", "relay_event_outbox"]
+    for name in ("consume-certificate-events", "relay-event-outbox"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+    environment = services["app"]["environment"]
+    assert environment["EVENT_BUS_REDIS_CONNECTION_URL"] == "redis://redis:6379/0"
+    assert environment["EVENT_BUS_PRODUCER"] == "credentials.apps.core.event_bus.create_producer"
+    assert services["redis"]["image"].startswith("redis:")

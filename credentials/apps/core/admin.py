@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from credentials.apps.core.models import SiteConfiguration, User
+from credentials.apps.core.models import ConsumedEvent, OutboxEvent, SiteConfiguration, User
 
 
 def _report(modeladmin, request, count, done):
@@ -188,3 +188,31 @@ class SiteConfigurationAdmin(SimpleHistoryAdmin):
             },
         ),
     )
+
+
+class ReadOnlyEventAdmin(admin.ModelAdmin):
+    """Event-bus bookkeeping, for looking an event up by id; only the event-bus code writes it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyEventAdmin):
+    list_display = ("event_id", "event_type", "topic", "created", "sent_at", "attempts")
+    list_filter = ("event_type", "topic")
+    search_fields = ("=event_id",)
+    exclude = ("event_data",)  # Avro holding the learner's name and e-mail
+
+
+@admin.register(ConsumedEvent)
+class ConsumedEventAdmin(ReadOnlyEventAdmin):
+    list_display = ("event_id", "event_type", "group_id", "status", "event_time", "last_seen")
+    list_filter = ("status", "event_type", "group_id")
+    search_fields = ("=event_id", "entity_key")

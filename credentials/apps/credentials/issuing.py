@@ -19,6 +19,7 @@ from credentials.apps.credentials.models import (
     UserCredentialAttribute,
     UserCredentialDateOverride,
 )
+from credentials.apps.credentials.program_events import publish_program_certificate_event
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ def issue_credential(
                     attributes=attributes,
                     date_override=date_override,
                 )
+                if isinstance(configuration, ProgramCertificate):
+                    publish_program_certificate_event(credential, configuration, site)
             break
         except (IntegrityError, OperationalError) as exc:
             if attempt == ISSUE_ATTEMPTS or not _is_retryable(exc):
