@@ -22,7 +22,7 @@ import time
 from collections import Counter
 
 import redis
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from openedx_events.event_bus import EventBusConsumer
 from openedx_events.tooling import prepare_for_new_work_cycle
 
@@ -294,8 +294,7 @@ class RedisEventConsumer(EventBusConsumer):
         self._audit_received(event, msg_id)
         delay = 0.5
         while True:
-            prepare_for_new_work_cycle()
-            close_old_connections()
+            _fresh_database_connection()
             try:
                 outcome = handlers.apply(event, group_id=self.group_id, stream=self.stream, msg_id=msg_id)
                 break
@@ -350,6 +349,14 @@ class RedisEventConsumer(EventBusConsumer):
                 f"Message received from Redis: topic={self.stream}, message_id={event.id}, "
                 f"redis_msg_id={msg_id}, event_timestamp_ms={event.metadata.time.timestamp()}"
             )
+
+
+def _fresh_database_connection():
+    """As a request does: drop a connection that is broken or older than CONN_MAX_AGE (and reconnect a broken one,
+    openedx-events' prepare step). Not inside a caller's transaction (consume_available under a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+        prepare_for_new_work_cycle()
 
 
 def _field(fields, name):
