@@ -37,8 +37,9 @@ var:
 migrate: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo site and every link printed follow HOST and PORT (`PORT=8170 make run`).
 demo-data: migrate
-	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_demo_data --domain $(HOST):$(PORT)
 
 ## run: install, migrate, load the demo data and serve on http://$(HOST):$(PORT) (SQLite by default)
 run: demo-data

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from credentials.apps.api import urls as api_urls
 from credentials.apps.api.records_views import CsrfTokenView
 from credentials.apps.core import sso
 from credentials.apps.core import views as core_views
+from credentials.views import home
 
 admin.site.site_header = admin.site.site_title = "Credentials Administration"
 
@@ -18,6 +19,7 @@ sign_in_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", home, name="home"),
     path("health/", core_views.health, name="health"),
     path("auto_auth/", core_views.auto_auth, name="auto_auth"),
     path("favicon.ico", core_views.favicon, name="favicon"),
@@ -38,7 +40,12 @@ urlpatterns = [
     path("records/", include("credentials.apps.records.urls")),
     path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI from drf-spectacular-sidecar's static files; its init script from ?script, not inline.
+    path(
+        "api-docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("credentials/", include("credentials.apps.credentials.urls", namespace="credentials")),
 ]
 

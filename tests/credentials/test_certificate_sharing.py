@@ -74,7 +74,7 @@ def test_twitter_link_tweets_the_certificate_url(owner_client, site, username, v
     url = urlsplit(share_link(page, "twitter"))
     assert f"{url.scheme}://{url.netloc}{url.path}" == "https://twitter.com/intent/tweet"
     assert parse_qsl(url.query) == [
-        ("text", "I completed a course at Test Platform. Take a look at my certificate:"),
+        ("text", "I completed a program at Test Platform. Take a look at my certificate:"),
         ("url", f"http://testserver{awarded.url}"),
         *via,
     ]
@@ -132,7 +132,7 @@ def test_open_graph_describes_the_certificate_for_anonymous_viewers(client, site
     assert meta(page, "og:url") == f"http://testserver{awarded.url}"
     assert meta(page, "og:title") == "Professional Certificate: Data Science Foundations"
     assert meta(page, "og:image") == "https://example.com/ACMEx.png"
-    assert meta(page, "og:description") == "I completed a course at Test Platform."
+    assert meta(page, "og:description") == "I completed a program at Test Platform."
     assert "None" not in page
 
 
@@ -166,3 +166,24 @@ def test_relative_logo_is_made_absolute_for_open_graph(client, site):
     page = client.get(awarded.url).content.decode()
 
     assert meta(page, "og:image") == "http://testserver/static/images/demo-logo.svg"
+
+
+def test_a_program_certificate_is_shared_as_a_program(owner_client, site):
+    awarded = builders.program_credential()
+
+    page = owner_client.get(awarded.url).content.decode()
+
+    tweet = dict(parse_qsl(urlsplit(share_link(page, "twitter")).query))["text"]
+    assert tweet == "I completed a program at Test Platform. Take a look at my certificate:"
+    assert meta(page, "og:description") == "I completed a program at Test Platform."
+    assert "a course" not in tweet + meta(page, "og:description")
+
+
+def test_a_course_certificate_is_shared_as_a_course(owner_client, site):
+    awarded = builders.course_credential()
+
+    page = owner_client.get(awarded.url).content.decode()
+
+    tweet = dict(parse_qsl(urlsplit(share_link(page, "twitter")).query))["text"]
+    assert tweet == "I completed a course at Test Platform. Take a look at my certificate:"
+    assert meta(page, "og:description") == "I completed a course at Test Platform."

@@ -47,14 +47,17 @@ def test_example_program_type_is_escaped(client, site):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-@pytest.mark.parametrize(("signed_in", "sees_banner"), [(False, False), (True, True)])
-def test_example_shows_the_banner_to_anyone_signed_in(client, site, signed_in, sees_banner):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_example_is_marked_as_a_sample_for_everyone(client, site, signed_in):
     if signed_in:
         client.force_login(UserFactory(username="bob"))
 
     page = client.get("/credentials/example/").content.decode()
 
-    assert ("Congratulations, John Doe!" in page) is sees_banner
+    assert "A sample certificate" in page
+    assert "It was not awarded to anyone." in page
+    assert '<p class="certificate-sample-mark">Sample — not awarded</p>' in page
+    assert "Congratulations" not in page
 
 
 # --- Staff preview of a real configuration -----------------------------------------------------------------
@@ -79,7 +82,27 @@ def test_staff_preview_prints_the_viewer_with_the_stand_in_id_issued_now(staff_c
     assert "1" * 32 in page
     assert f"Issued {timezone.now():%B %Y}" in page
     assert "120 hours" in page
-    assert "Congratulations, Sam Staff!" in page
+
+
+def test_staff_preview_is_marked_as_a_sample_not_an_award(staff_client, site):
+    awarded = builders.program_credential(title="Data Science Foundations")
+
+    page = staff_client.get(f"/credentials/example/{awarded.program.uuid.hex}/").content.decode()
+
+    assert "Preview: a sample, not an awarded certificate" in page
+    assert "This is how certificates of Data Science Foundations will look. Nobody was awarded this one" in page
+    assert '<p class="certificate-sample-mark">Sample — not awarded</p>' in page
+    assert "Congratulations" not in page
+
+
+def test_an_awarded_certificate_carries_no_sample_mark(client, site):
+    awarded = builders.program_credential()
+    client.force_login(UserFactory(username="alice"))
+
+    page = client.get(awarded.url).content.decode()
+
+    assert "Congratulations" in page
+    assert "certificate-sample-mark" not in page and "Sample — not awarded" not in page
 
 
 @pytest.mark.parametrize("viewer", [None, "learner"])

@@ -78,6 +78,7 @@ A_OWN = cells(401, 200, 403, 200, 200, 403)  # view permission, or the owner (DE
 
 CASES = [
     # --- Operations and sign-in ---
+    Case("", "GET", "/", everyone(200), auth="session", owner=None),
     Case("health/", "GET", "/health/", everyone(200), owner=None),
     Case(
         "auto_auth/",

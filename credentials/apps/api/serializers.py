@@ -102,7 +102,8 @@ class DateOverrideSerializer(serializers.Serializer):
 
 
 class UserCredentialSerializer(serializers.Serializer):
-    """The UserCredential object of spec/api.md §5.1; POST input of §6.2."""
+    """A learner's credential: who holds it, what it awards (a program, or a course run and certificate type),
+    its status, attributes and dates. POST takes the same shape."""
 
     username = serializers.CharField(max_length=255)
     credential = CredentialField(source="*")

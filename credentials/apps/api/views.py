@@ -25,7 +25,13 @@ from credentials.apps.records.models import UserGrade
 
 
 class CredentialViewSet(viewsets.ModelViewSet):
-    """Issue, list, read, change and revoke learners' credentials (spec/api.md §6)."""
+    """Learners' credentials.
+
+    Admins issue with POST, an upsert: posting the same learner and credential again updates it and still
+    answers 201. They change one with PUT or PATCH and revoke it with DELETE (credentials are never deleted).
+    Learners list their own with `?username=<their username>` and read their own by uuid; another learner's
+    credentials answer 403.
+    """
 
     queryset = UserCredential.objects.all()  # the model, for permission checks; rows come from get_queryset()
     serializer_class = serializers.UserCredentialSerializer
@@ -87,7 +93,12 @@ class CredentialViewSet(viewsets.ModelViewSet):
 
 
 class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """The LMS's grade sink: POST upserts, PUT/PATCH by id (spec/api.md §7)."""
+    """Grades sent by the LMS, JSON or form-encoded; admins only.
+
+    POST creates or updates the grade of one learner in one course run. An update whose
+    `lms_last_updated_at` is older than the stored one is ignored and answers 200 with the stored grade, so
+    a late retry never overwrites a newer grade. PUT and PATCH change a grade by id.
+    """
 
     queryset = UserGrade.objects.all()  # the model, for permission checks; rows come from get_queryset()
     serializer_class = serializers.UserGradeSerializer
@@ -128,7 +139,10 @@ class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Ge
 class CourseCertificateViewSet(
     mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    """Course certificate configurations, as Studio and the LMS push them (spec/api.md §8). Staff only."""
+    """Course certificate configurations, as Studio and the LMS push them; staff only.
+
+    One configuration per course run and certificate type, addressed by its `course_id` (the run key).
+    """
 
     serializer_class = serializers.CourseCertificateSerializer
     permission_classes = [permissions.IsAdminUser]
@@ -169,7 +183,10 @@ USERNAME_MAX_LENGTH = 150  # core.User.username; a longer name cannot be a learn
 
 
 class UsernameReplacementView(APIView):
-    """The retirement pipeline renames learners (spec/api.md §9). JWT only, one worker."""
+    """Renames learners for the retirement pipeline: every row under an old username moves to the new one.
+
+    Only the configured username-replacement worker may call it, authenticated by a JWT.
+    """
 
     authentication_classes = [JwtAuthentication]
     permission_classes = [IsUsernameReplacementWorker]
@@ -199,7 +216,10 @@ class UsernameReplacementView(APIView):
 
 
 class LearnerCertificateStatusView(APIView):
-    """Which of a learner's course certificates are awarded, for the LMS (spec/api.md §10.1)."""
+    """Which of a learner's course certificates are awarded, with their grades, for the LMS.
+
+    The learner is named by `lms_user_id` or `username`; staff and the learner-status worker may call it.
+    """
 
     permission_classes = [IsLearnerStatusWorkerOrStaff]
 
@@ -215,7 +235,7 @@ class LearnerCertificateStatusView(APIView):
 
 
 class BulkLearnerCertificateStatusView(APIView):
-    """The same for many learners; one bad item fails the whole request with a 400 naming it (§10.2)."""
+    """The same for many learners at once; one bad item fails the whole request with a 400 naming it."""
 
     MAX_ITEMS = 1000
 

@@ -182,6 +182,11 @@ def create_auto_auth_user(*, username=None, staff=True, superuser=True):
     return user
 
 
+def list_local_learners(*, limit):
+    """Active accounts without staff or superuser flags, by username: whom sign-in without an LMS offers."""
+    return list(User.objects.filter(is_active=True, is_staff=False, is_superuser=False).order_by("username")[:limit])
+
+
 # --- Cache ------------------------------------------------------------------------------------------------
 
 

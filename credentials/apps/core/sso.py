@@ -31,6 +31,7 @@ from social_core.exceptions import AuthCanceled, AuthResponseError, SocialAuthBa
 from social_django import views as social_views
 from social_django.utils import psa
 
+from credentials.apps.core import api
 from credentials.apps.core.models import User
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,11 @@ def lms_public_root():
 def lms_server_root():
     """The LMS root this server reaches (token endpoint)."""
     return (_setting("URL_ROOT") or "").rstrip("/")
+
+
+def lms_configured():
+    """Whether browsers can sign in with an LMS here (`make run` has none unless one is configured)."""
+    return bool(lms_public_root())
 
 
 class EdXOAuth2(BaseOAuth2):
@@ -147,9 +153,40 @@ def update_lms_user_id(strategy, details, user=None, *args, **kwargs):
 # --- Views ---------------------------------------------------------------------------------------------
 
 
+# At most this many local learners are offered on the sign-in page without an LMS.
+SIGN_IN_CHOICES = 20
+
+
+def _safe_next(request):
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or "/records/"
+    return next_url if next_url.startswith("/") and not next_url.startswith("//") else "/records/"
+
+
+def sign_in_without_lms(request):
+    """No LMS to sign in with: offer the local learners through /auto_auth/ when it is on (the demo of
+    `make run`), else say what an operator must configure (503) rather than sending the browser nowhere."""
+    if not settings.ENABLE_AUTO_AUTH:
+        return render(request, "core/sign_in.html", {"learners": None}, status=503)
+    learners = api.list_local_learners(limit=SIGN_IN_CHOICES)
+    next_url = _safe_next(request)
+    choices = [
+        {
+            "user": learner,
+            "url": "/auto_auth/?"
+            + urlencode(
+                {"username": learner.username, "staff": "false", "superuser": "false", "next": next_url}, safe="/"
+            ),
+        }
+        for learner in learners
+    ]
+    return render(request, "core/sign_in.html", {"learners": choices, "next": next_url})
+
+
 @never_cache
 def login_redirect(request):
-    """``/login/`` → the LMS sign-in, keeping the query string (``next``)."""
+    """``/login/`` → the LMS sign-in, keeping the query string (``next``); without an LMS, sign_in_without_lms."""
+    if not lms_configured():
+        return sign_in_without_lms(request)
     target = f"/login/{BACKEND_NAME}/"
     query = request.META.get("QUERY_STRING", "")
     return HttpResponseRedirect(f"{target}?{query}" if query else target)
@@ -166,6 +203,8 @@ def begin(request, backend):
     (spec/pages.md §6.3). A forged GET cannot sign anyone into someone else's account: the ``state``
     stored in this browser's session must come back from the LMS, which signs in whoever uses it.
     """
+    if not lms_configured():
+        return sign_in_without_lms(request)
     if request.user.is_authenticated:
         logout(request)
     return do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
@@ -200,6 +239,9 @@ def inactive_account(request):
 
 
 def lms_logout_url():
+    """The LMS's logout page; without an LMS, this service's home page."""
+    if not _setting("LOGOUT_URL") and not lms_configured():
+        return "/"
     url = (_setting("LOGOUT_URL") or f"{lms_public_root()}/logout").rstrip("/")
     redirect_url = _setting("LOGOUT_REDIRECT_URL")
     if redirect_url:

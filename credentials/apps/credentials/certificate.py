@@ -60,10 +60,19 @@ def linkedin_url(certificate, *, share_url, org_names):
     return f"{LINKEDIN_ADD_URL}?{urlencode(params)}"
 
 
-def twitter_url(*, share_url, platform_name, twitter_username):
-    text = gettext("I completed a course at {platform_name}. Take a look at my certificate:").format(
-        platform_name=platform_name
-    )
+def share_text(certificate, platform_name):
+    """What the learner says when sharing (og:description): a program or a course, as the certificate is."""
+    if certificate.is_program:
+        return gettext("I completed a program at {platform_name}.").format(platform_name=platform_name)
+    return gettext("I completed a course at {platform_name}.").format(platform_name=platform_name)
+
+
+def twitter_url(certificate, *, share_url, platform_name, twitter_username):
+    if certificate.is_program:
+        text = gettext("I completed a program at {platform_name}. Take a look at my certificate:")
+    else:
+        text = gettext("I completed a course at {platform_name}. Take a look at my certificate:")
+    text = text.format(platform_name=platform_name)
     params = [("text", text), ("url", share_url)]
     if twitter_username:
         params.append(("via", twitter_username))
@@ -79,12 +88,13 @@ def absolute_url(request, url):
     return request.build_absolute_uri(url) if url else None
 
 
-def page_context(request, certificate, learner, *, share_url=None, show_banner=False):
+def page_context(request, certificate, learner, *, share_url=None, show_banner=False, sample=None):
     """The context of ``credentials/base.html`` for one certificate.
 
     Sharing texts use the viewer's language; the certificate itself (the org names, dates, statement) uses the
     configuration's render language (spec/pages.md §3.7-3.8). Without ``share_url`` (example and preview
-    pages) nothing is shareable and no Open Graph tags are emitted.
+    pages) nothing is shareable and no Open Graph tags are emitted. ``sample`` ("example" or "preview")
+    marks a certificate nobody was awarded, on the page and on the paper.
     """
     # A site without a configuration is a setup mistake, not a reason to fail a learner's page.
     configuration = core_api.get_site_configuration(request.site) or SiteConfiguration(site=request.site)
@@ -107,6 +117,7 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
         "platform_name": platform_name,
         "org_name_string": org_names,
         "show_banner": show_banner,
+        "sample": sample,
         "certificate_template": select_template(body_template_names(certificate, theme_name)),
         "header_template": themed_template("_header.html", theme_name),
         "footer_template": themed_template("_footer.html", theme_name),
@@ -115,7 +126,7 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
         share_image = next((org.logo_url for org in certificate.organizations if org.logo_url), None)
         context.update(
             share_url=share_url,
-            share_text=gettext("I completed a course at {platform_name}.").format(platform_name=platform_name),
+            share_text=share_text(certificate, platform_name),
             share_image_url=absolute_url(request, share_image),
             og_title=f"{page_title}: {certificate.display_title}" if certificate.display_title else page_title,
         )
@@ -123,7 +134,10 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
             context["linkedin_url"] = linkedin_url(certificate, share_url=share_url, org_names=org_names)
         if configuration.enable_twitter_sharing:
             context["twitter_url"] = twitter_url(
-                share_url=share_url, platform_name=platform_name, twitter_username=configuration.twitter_username
+                certificate,
+                share_url=share_url,
+                platform_name=platform_name,
+                twitter_username=configuration.twitter_username,
             )
         if configuration.enable_facebook_sharing:
             context["facebook_url"] = facebook_url(share_url=share_url, app_id=configuration.facebook_app_id)

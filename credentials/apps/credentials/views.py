@@ -45,7 +45,7 @@ def render_example(request):
     certificate = api.example_certificate(program_type=request.GET.get("program_type"))
     username = request.user.get_username() if request.user.is_authenticated else ""
     learner = api.LearnerName(username=username, name="John Doe", display_name="John Doe")
-    context = page_context(request, certificate, learner, show_banner=request.user.is_authenticated)
+    context = page_context(request, certificate, learner, sample="example")
     return TemplateResponse(request, TEMPLATE, context)
 
 
@@ -59,5 +59,5 @@ def render_program_preview(request, program_uuid):
     if certificate is None:
         raise Http404("No certificate configuration for this program on this site.")
     learner = api.get_learner_name(site=request.site, username=username)
-    context = page_context(request, certificate, learner, show_banner=True)
+    context = page_context(request, certificate, learner, sample="preview")
     return TemplateResponse(request, TEMPLATE, context)

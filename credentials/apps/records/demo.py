@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +22,7 @@ from credentials.apps.credentials.models import CourseCertificate, ProgramCertif
 from credentials.apps.records.models import UserGrade
 
 DEMO_NAMESPACE = uuid.UUID("6c1d3f3e-8f0a-4a47-9d7e-2d3c6b9a0e11")
-DEMO_DOMAIN = "127.0.0.1:8150"
+DEMO_DOMAIN = "127.0.0.1:8150"  # `make run` passes its HOST:PORT instead
 STAFF_USERNAME = "demo_staff"
 LEARNERS = [("alice", "Alice Learner"), ("bob", "Bob Learner")]
 COURSES = [
@@ -58,10 +59,10 @@ def _user(username, *, full_name, staff=False, superuser=False):
     return user
 
 
-def _site():
+def _site(domain):
     site = Site.objects.get(pk=settings.SITE_ID)
-    if (site.domain, site.name) != (DEMO_DOMAIN, "Credentials demo"):
-        site.domain, site.name = DEMO_DOMAIN, "Credentials demo"
+    if (site.domain, site.name) != (domain, "Credentials demo"):
+        site.domain, site.name = domain, "Credentials demo"
         site.save()
     _update_or_create(
         SiteConfiguration,
@@ -181,7 +182,9 @@ def _certificates(site, program):
     program_configuration = _update_or_create(
         ProgramCertificate,
         {"site": site, "program_uuid": program.uuid},
-        {"program": program, "is_active": True, "include_hours_of_effort": True},
+        # The organization's full name, as its logo, the records and the CSV print it (spec/pages.md §3.3:
+        # the key "DemoX" otherwise).
+        {"program": program, "is_active": True, "include_hours_of_effort": True, "use_org_name": True},
     )
     if list(program_configuration.signatories.all()) != [signatory]:
         program_configuration.signatories.set([signatory])
@@ -256,12 +259,50 @@ def _learner_records(site, program):
 
 
 @transaction.atomic
-def load_demo_data():
-    """Create or refresh the demo site, catalog and users; returns a short summary for the command."""
-    site = _site()
+def load_demo_data(*, domain=DEMO_DOMAIN):
+    """Create or refresh the demo site (served at ``domain``, host:port), catalog and users; returns a short
+    summary for the command."""
+    site = _site(domain)
     program = _catalog(site)
     staff = _user(STAFF_USERNAME, full_name="Demo Staff", staff=True, superuser=True)
     learners = [_user(username, full_name=full_name) for username, full_name in LEARNERS]
     certificates = _certificates(site, program)
     _learner_records(site, program)
     return {"site": site, "program": program, "staff": staff, "learners": learners, "certificates": certificates}
+
+
+# --- Where to look: the home page's demo links and what `load_demo_data` prints --------------------------
+
+
+def _auto_auth(username, next_path):
+    query = {"username": username, "staff": "false", "superuser": "false", "next": next_path}
+    return f"/auto_auth/?{urlencode(query, safe='/')}"
+
+
+def demo_links(site):
+    """The demo's pages as (label, path, note) rows, or None when the demo data is not loaded on ``site``.
+
+    Paths are site-relative, so they follow whatever host and port the service is reached on.
+    """
+    program_certificate = certificate_uuid(CERTIFICATE_OWNER, "program")
+    loaded = UserCredential.objects.filter(
+        uuid=program_certificate,
+        status=UserCredential.AWARDED,
+        program_credentials__site=site,
+    ).exists()
+    if not loaded:
+        return None
+    program = Program.objects.filter(site=site, uuid=demo_uuid("program")).first()
+    program_path = f"/records/programs/{program.uuid.hex}/" if program else "/records/"
+    first_course = f"course-v1:{COURSES[0][0]}+2026"
+    return [
+        ("Alice's program certificate", f"/credentials/{program_certificate.hex}/", "Data Science Foundations"),
+        (
+            "Alice's course certificate",
+            f"/credentials/{certificate_uuid(CERTIFICATE_OWNER, first_course).hex}/",
+            COURSES[0][1],
+        ),
+        ("Bob's learner records", _auto_auth(RECORD_LEARNER, "/records/"), "signs you in as bob"),
+        ("Bob's program record", _auto_auth(RECORD_LEARNER, program_path), "share it, send it, download the CSV"),
+        ("The admin", "/admin/", f"user {STAFF_USERNAME}, password {STAFF_USERNAME}"),
+    ]

@@ -8,7 +8,7 @@ import csv
 import json
 import logging
 from functools import wraps
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -99,6 +99,14 @@ def _learner_for(request):
     return learner, False
 
 
+def _viewing_context(request, learner):
+    """Whose records a page shows and the query that keeps staff on them: ``?username=`` when staff look at
+    another learner's records, so their links (records list, program records, CSV) stay on that learner."""
+    if learner.pk == request.user.pk:
+        return {"viewed_learner": None, "learner_query": ""}
+    return {"viewed_learner": learner, "learner_query": f"?{urlencode({'username': learner.username})}"}
+
+
 def _forbidden(request):
     return render(request, "records/forbidden.html", status=403)
 
@@ -177,15 +185,19 @@ def index(request):
     front_end = _front_end_url()
     if front_end:
         return redirect(front_end)
+    learner, forbidden = _learner_for(request)
+    if forbidden:
+        return _forbidden(request)
     configuration = core_api.get_site_configuration(request.site)
     lms_root = (configuration.lms_url_root or "").rstrip("/") if configuration else ""
     context = {
         "programs": [
             {**program, "status": _program_status(program)}
-            for program in api.list_program_records(site=request.site, user=request.user)
+            for program in api.list_program_records(site=request.site, user=learner)
         ],
-        "earned_credentials": api.list_earned_credentials(site=request.site, username=request.user.username),
-        "profile_url": f"{lms_root}/u/{request.user.username}" if lms_root else "",
+        "earned_credentials": api.list_earned_credentials(site=request.site, username=learner.username),
+        "profile_url": f"{lms_root}/u/{learner.username}" if lms_root else "",
+        **_viewing_context(request, learner),
     }
     return render(request, "records/index.html", context)
 
@@ -215,10 +227,10 @@ def program_record(request, program_uuid):
             "program_uuid": program_uuid,
             "pathways": pathways,
             "pathways_inactive": any(not pathway["active"] for pathway in pathways),
-            "csv_url": reverse("records:private_program_csv", args=[program_uuid])
-            + (f"?username={learner.username}" if learner.pk != request.user.pk else ""),
+            **_viewing_context(request, learner),
         }
     )
+    context["csv_url"] = reverse("records:private_program_csv", args=[program_uuid]) + context["learner_query"]
     return render(request, "records/program_record.html", context)
 
 
