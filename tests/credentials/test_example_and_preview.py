@@ -38,6 +38,25 @@ def test_example_of_any_program_type_renders(client, site, program_type):
     assert "credentials/programs/certificate.html" in [template.name for template in response.templates]
 
 
+@pytest.mark.parametrize(
+    ("program_type", "summary"),
+    [
+        ("xseries", "passing grades for an XSeries in"),
+        ("XSeries", "passing grades for an XSeries in"),
+        ("micromasters", "passing grades for a MicroMasters in"),
+        ("microbachelors", "passing grades for a MicroBachelors in"),
+        ("masters", "passing grades for a Masters in"),
+        ("professional-certificate", "passing grades for a Professional Certificate in"),
+        ("Executive Education", "passing grades for an Executive Education in"),
+        ("Data Track", "passing grades for a Data Track in"),
+    ],
+)
+def test_example_names_the_type_as_its_display_name_with_its_article(client, site, program_type, summary):
+    page = client.get("/credentials/example/", {"program_type": program_type}).content.decode()
+
+    assert summary in page
+
+
 def test_example_program_type_is_escaped(client, site):
     response = client.get("/credentials/example/", {"program_type": "<script>alert(1)</script>"})
 

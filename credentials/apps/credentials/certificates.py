@@ -1,6 +1,7 @@
 """What a certificate page shows (spec/pages.md §3-4, spec/models.md §4.6-4.7): an awarded credential's
 certificate, a staff preview of a configuration, and the fake example certificate."""
 
+import re
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 
 from credentials.apps.catalog.models import CourseOwner, ProgramAuthoringOrganization
-from credentials.apps.credentials.constants import COURSE_RUN_TYPE, PROGRAM_TYPE, CertificateType
+from credentials.apps.credentials.constants import (
+    COURSE_RUN_TYPE,
+    PROGRAM_TYPE,
+    PROGRAM_TYPE_NAMES,
+    CertificateType,
+)
 from credentials.apps.credentials.issuing import AWARDED
 from credentials.apps.credentials.listing import credentials_on_site
 from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
@@ -63,6 +69,8 @@ class Certificate:
     hours_of_effort: int | None = None
     program_uuid: uuid_module.UUID | None = None
     course_run_key: str | None = None
+    course_title: str | None = None  # a course certificate's course, as the catalog names it
+    course_run_name: str | None = None  # which run: its own title, else the run part of its key ("2026")
     course_run_start: datetime | None = None
     course_run_end: datetime | None = None
 
@@ -77,6 +85,42 @@ class Certificate:
     @property
     def organization_names(self):
         return [organization.display_name for organization in self.organizations]
+
+    @property
+    def type_takes_an(self):
+        """Whether English says "an" before the type name ("an XSeries", "a MicroMasters")."""
+        return takes_an(self.type_name)
+
+
+# Letters whose English name starts with a vowel sound: an initialism or a CamelCase prefix starting with
+# one is read letter by letter ("an XSeries", "an MBA").
+_VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
+
+
+def takes_an(name):
+    """English indefinite article rule for a type name: "an" before a vowel, or before a capital read as a
+    letter whose name starts with a vowel sound; "a" otherwise ("a Professional Certificate", "a Masters")."""
+    name = (name or "").strip()
+    if not name:
+        return False
+    if name[0].lower() in "aeiou":
+        return True
+    return len(name) > 1 and name[0] in _VOWEL_SOUND_LETTERS and name[1].isupper()
+
+
+def program_type_name(program_type):
+    """The display name of a program type given by name or slug: "xseries" → "XSeries"; unknown types as given."""
+    return PROGRAM_TYPE_NAMES.get(slugify(program_type), program_type)
+
+
+def course_run_name(run_key, run_title, course_title):
+    """The run as a learner tells runs apart: the run's own title when it has one that is not just the
+    course's, else the run part of its key (``course-v1:DemoX+DS101+2026`` → ``2026``)."""
+    if run_title and run_title != course_title:
+        return run_title
+    if not run_key:
+        return None
+    return re.split(r"[+/]", run_key.removeprefix("course-v1:"))[-1] or None
 
 
 def render_language(language):
@@ -202,6 +246,10 @@ def _course_certificate(row, *, issue_date):
         issue_date=issue_date,
         language=render_language(None),
         course_run_key=fields["run_key"] or fields["course_id"],
+        course_title=fields["course_title"] or fields["run_title"] or None,
+        course_run_name=course_run_name(
+            fields["run_key"] or fields["course_id"], fields["run_title"], fields["course_title"]
+        ),
         course_run_start=fields["run_start"],
         course_run_end=fields["run_end"],
     )
@@ -290,7 +338,7 @@ def preview_program_certificate(*, site, program_uuid, username, now=None):
 
 def example_certificate(*, program_type=None):
     """The fake certificate of /credentials/example/ (spec/pages.md §4.1): no database, no LMS."""
-    program_type = (program_type or "Professional Certificate")[:100]
+    program_type = program_type_name((program_type or "Professional Certificate")[:100])
     organization = CertificateOrganization(
         key="ExampleX",
         name="Example University",

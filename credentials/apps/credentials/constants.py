@@ -22,6 +22,16 @@ class CertificateType:
     VALUES = [value for value, _ in CHOICES]
 
 
+# The program types of Open edX's catalog, by slug, as their owners spell them (course-discovery's
+# ProgramType names). /credentials/example/?program_type=xseries prints "XSeries", not "xseries".
+PROGRAM_TYPE_NAMES = {
+    "professional-certificate": "Professional Certificate",
+    "xseries": "XSeries",
+    "micromasters": "MicroMasters",
+    "microbachelors": "MicroBachelors",
+    "masters": "Masters",
+}
+
 # Credential `type` values on the wire (spec/api.md §5.2).
 PROGRAM_TYPE = "program"
 COURSE_RUN_TYPE = "course-run"
