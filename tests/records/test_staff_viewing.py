@@ -40,7 +40,8 @@ def test_staff_see_a_learners_records_list_with_links_that_keep_the_learner(staf
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Learner Records of alice" in text(response)
+    assert "Learner Records of alice" in text(response) and "Credentials of alice" in text(response)
+    assert "My Credentials" not in text(response)
     assert "You are viewing the records of Alice Learner (alice) as staff." in text(response)
     assert f'href="/records/programs/{partial_program.uuid.hex}/?username=alice"' in html
     assert "Data Science" in text(response)
