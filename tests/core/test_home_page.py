@@ -108,3 +108,22 @@ def test_pages_offer_a_sign_out_link_to_signed_in_people(client, site):
 
 def test_signed_out_pages_have_no_sign_out_link(client, site):
     assert "Sign out" not in client.get("/").content.decode()
+
+
+def test_the_404_page_leads_back_to_the_home_page(client, site):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert '<a class="btn" href="/">Go to the home page</a>' in response.content.decode()
+    assert "<title>Page not found | Test Platform</title>" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/no-such-page/", "/login/?next=/records/", "/credentials/example/"])
+def test_pages_carry_no_inline_script_or_style_so_a_strict_csp_allows_them(client, site, settings, path):
+    settings.SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = ""  # /login/ renders the sign-in page instead of redirecting
+    client.force_login(UserFactory(username="alice"))
+
+    page = client.get(path).content.decode()
+
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+    assert "<style" not in page and " style=" not in page and " onclick=" not in page
