@@ -68,7 +68,8 @@ def program_credential(
     program_configuration = ProgramCertificateFactory(site=site, program=program, **configuration)
     if signatories is None:
         signatories = [SignatoryFactory(name="Dr. Grace Hopper", title="Dean of Computing")]
-    program_configuration.signatories.add(*signatories)
+    for signatory in signatories:  # one at a time: add(*many) inserts in set order, not the order given
+        program_configuration.signatories.add(signatory)
     credential = UserCredentialFactory(username=username, credential=program_configuration, status=status)
     return Awarded(credential, program_configuration, program, tuple(runs), tuple(course_credentials))
 
@@ -99,7 +100,8 @@ def course_credential(
         certificate_available_date=available,
         **configuration,
     )
-    course_configuration.signatories.add(*signatories)
+    for signatory in signatories:
+        course_configuration.signatories.add(signatory)
     credential = UserCredentialFactory(username=username, credential=course_configuration)
     return Awarded(credential, course_configuration, runs=(run,))
 
