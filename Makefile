@@ -70,6 +70,18 @@ test: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
 e2e: $(VENV)/.test-installed $(MYSQL_DRIVER) | var
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+## node-verifier: Digital Bazaar's VC libraries in var/node-verifier, the independent verifier of tests/verifiable
+NODE_VERIFIER := var/node-verifier
+$(NODE_VERIFIER)/node_modules/.installed: tests/verifiable/node/package.json | var
+	mkdir -p $(NODE_VERIFIER)
+	cp tests/verifiable/node/package.json $(NODE_VERIFIER)/package.json
+	npm install --prefix $(NODE_VERIFIER) --no-audit --no-fund --silent
+	touch $@
+
+node-verifier: $(NODE_VERIFIER)/node_modules/.installed
+
+.PHONY: node-verifier
+
 ## quality: lint and format check
 quality: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "credentials.apps.core",
     "credentials.apps.catalog",
     "credentials.apps.credentials",
+    "credentials.apps.verifiable",
     "credentials.apps.records",
     "credentials.apps.api",
 ]
