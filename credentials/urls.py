@@ -8,6 +8,8 @@ from credentials.apps.api import urls as api_urls
 from credentials.apps.api.records_views import CsrfTokenView
 from credentials.apps.core import sso
 from credentials.apps.core import views as core_views
+from credentials.apps.verifiable import urls as verifiable_urls
+from credentials.apps.verifiable import views as verifiable_views
 from credentials.views import home
 
 admin.site.site_header = admin.site.site_title = "Credentials Administration"
@@ -47,6 +49,12 @@ urlpatterns = [
         name="api-docs",
     ),
     path("credentials/", include("credentials.apps.credentials.urls", namespace="credentials")),
+    path(
+        "credentials/<credential_uuid:credential_uuid>/credential.json",
+        verifiable_views.credential_json,
+        name="credential-json",
+    ),
+    *verifiable_urls.urlpatterns,
 ]
 
 if settings.DEBUG:

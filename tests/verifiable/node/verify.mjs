@@ -2,7 +2,8 @@
 // stdin: {"credential": {...}, "documents": {"<url>": <json>}, "checkStatus": bool, "proofOnly": bool}
 // proofOnly checks the proof alone (jsonld-signatures), for the W3C vectors whose issuer is not the key's DID.
 // The document loader answers only from "documents" (our vendored contexts and what the test fetched from
-// the service) and did:key, which it resolves offline. stdout: {"verified": bool, "error": "..."}.
+// the service) and did:key, which it resolves offline. stdout: {"verified": bool, "error": "..."}, where
+// "verified" is true only when the proof holds and (with checkStatus) no revocation bit is set.
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -61,4 +62,12 @@ if(input.checkStatus) {
   options.checkStatus = checkStatus;
 }
 const result = await vc.verifyCredential(options);
-process.stdout.write(JSON.stringify({verified: result.verified === true, error: describe(result)}));
+// The status library reports a bit that is set as {status: true} in a check that itself "verified":
+// for statusPurpose "revocation" that means revoked, so the credential is not valid.
+const statuses = result.statusResult?.results || [];
+const revoked = statuses.some(entry => entry.status === true &&
+  entry.credentialStatus?.statusPurpose === 'revocation');
+process.stdout.write(JSON.stringify({
+  verified: result.verified === true && !revoked,
+  error: revoked ? 'revoked' : describe(result)
+}));

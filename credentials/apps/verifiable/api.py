@@ -1,0 +1,35 @@
+"""What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
+(served.py), status lists (status.py), verification (verification.py)."""
+
+from credentials.apps.verifiable.issuers import (
+    IssuerError,
+    create_key,
+    did_document,
+    get_issuer,
+    is_enabled,
+    issuer_did,
+    rotate_key,
+)
+from credentials.apps.verifiable.served import (
+    credential_json,
+    rebuild_status_lists,
+    sign_certificate,
+    status_list_url,
+)
+from credentials.apps.verifiable.status import get_status_list, signed_status_list
+
+__all__ = [
+    "IssuerError",
+    "create_key",
+    "credential_json",
+    "did_document",
+    "get_issuer",
+    "get_status_list",
+    "is_enabled",
+    "issuer_did",
+    "rebuild_status_lists",
+    "rotate_key",
+    "sign_certificate",
+    "signed_status_list",
+    "status_list_url",
+]
