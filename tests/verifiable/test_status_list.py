@@ -79,7 +79,7 @@ def test_revoking_sets_exactly_the_credential_bit(client, site):
     assert sum(bin(byte).count("1") for byte in bits) == 1
 
 
-def test_a_bulk_revocation_without_signals_is_seen_by_the_list(client, site):
+def test_a_bulk_revocation_sets_the_bit_in_its_transaction(client, site):
     learner = UserFactory(username="alice", lms_user_id=77)
     awarded = builders.course_credential(username=learner.username)
     document = get_json(client, credential_url(awarded.credential))
@@ -88,9 +88,19 @@ def test_a_bulk_revocation_without_signals_is_seen_by_the_list(client, site):
         credential_type="coursecertificate", credential_id=awarded.configuration.pk, lms_user_ids=[77]
     )
 
+    assert StatusListEntry.objects.get().revoked_at is not None  # before anyone reads the list
     bits = status.decode_bits(get_json(client, _list_path(document))["credentialSubject"]["encodedList"])
     assert status.bit_is_set(bits, int(document["credentialStatus"]["statusListIndex"]))
-    assert StatusListEntry.objects.get().revoked_at is not None
+
+
+def test_a_credential_revoked_behind_our_back_is_seen_by_the_list(client, site):
+    UserFactory(username="alice")
+    awarded = builders.course_credential()
+    document = get_json(client, credential_url(awarded.credential))
+    type(awarded.credential).objects.filter(pk=awarded.credential.pk).update(status="revoked")  # no signal at all
+
+    bits = status.decode_bits(get_json(client, _list_path(document))["credentialSubject"]["encodedList"])
+    assert status.bit_is_set(bits, int(document["credentialStatus"]["statusListIndex"]))
 
 
 def test_an_index_is_unique_in_its_list_by_a_database_constraint(site):

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from credentials.apps.catalog.models import CourseRun, Program
 from credentials.apps.core.models import User
+from credentials.apps.credentials import signals
 from credentials.apps.credentials.issuing import AWARDED, REVOKED
 from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, UserCredential
 
@@ -56,9 +58,13 @@ def revoke_credentials_of_learners(*, credential_type, credential_id, lms_user_i
         now = timezone.now()
         for credential in credentials:
             credential.status, credential.modified = REVOKED, now
-        bulk_update_with_history(
-            credentials, UserCredential, ["status", "modified"], default_change_reason="revoke_certificates command"
-        )
+        with transaction.atomic():
+            bulk_update_with_history(
+                credentials, UserCredential, ["status", "modified"], default_change_reason="revoke_certificates command"
+            )
+            signals.credentials_revoked_in_bulk.send(
+                sender=UserCredential, credential_ids=[credential.pk for credential in credentials]
+            )
     return BulkRevocation(credentials=credentials, unknown_lms_user_ids=unknown)
 
 

@@ -9,3 +9,7 @@ program_credential_issued = Signal()
 # Mirrors openedx-events PROGRAM_CERTIFICATE_AWARDED / _REVOKED: kwargs `credential`, `configuration`.
 program_certificate_awarded = Signal()
 program_certificate_revoked = Signal()
+
+# Credentials revoked in bulk, without a save (and so without post_save): kwarg `credential_ids`. Sent inside
+# the revoking transaction, so receivers change their own rows atomically with it (verifiable status bits).
+credentials_revoked_in_bulk = Signal()

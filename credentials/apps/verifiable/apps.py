@@ -12,11 +12,15 @@ class VerifiableConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from credentials.apps.credentials.models import UserCredential
+        from credentials.apps.credentials.signals import credentials_revoked_in_bulk
         from credentials.apps.verifiable import handlers
         from credentials.apps.verifiable.models import Issuer, IssuerKey
 
         post_save.connect(
             handlers.set_bits_of_revoked_credential, sender=UserCredential, dispatch_uid="verifiable.revoked_bits"
+        )
+        credentials_revoked_in_bulk.connect(
+            handlers.set_bits_of_credentials_revoked_in_bulk, dispatch_uid="verifiable.revoked_in_bulk_bits"
         )
         for model in (Issuer, IssuerKey):
             for signal in (post_save, post_delete):

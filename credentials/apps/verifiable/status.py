@@ -105,9 +105,9 @@ _LIVE_REVOKED = (
 )
 
 
-def mark_revoked(credential_id, now=None):
-    """Set the bits of a revoked credential's entries (called in the revoking transaction)."""
-    return StatusListEntry.objects.filter(credential_id=credential_id, revoked_at__isnull=True).update(
+def mark_revoked(credential_ids, now=None):
+    """Set the bits of revoked credentials' entries (called in the revoking transaction)."""
+    return StatusListEntry.objects.filter(credential_id__in=credential_ids, revoked_at__isnull=True).update(
         revoked_at=now or timezone.now()
     )
 
