@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from credentials.apps.catalog import api as catalog_api
 from credentials.apps.core.constants import ADMINS_GROUP
+from credentials.apps.verifiable import api as verifiable_api
+from credentials.apps.verifiable.models import StatusList
 from tests.factories import (
     CourseCertificateFactory,
     CourseRunFactory,
@@ -476,6 +478,25 @@ CASES = [
         auth="session",
         public=True,
     ),
+    # --- Verifiable credentials: public documents and the public verifier ---
+    Case(
+        "credentials/<credential_uuid:credential_uuid>/credential.json",
+        "GET",
+        "/credentials/{a_program_credential_hex}/credential.json",
+        everyone(200),
+        auth="session",
+        public=True,
+    ),
+    Case(
+        "^verifiable_credentials/api/v1/status-lists/(?P<uuid_hex>[0-9a-f]{32})/$",
+        "GET",
+        "/verifiable_credentials/api/v1/status-lists/{status_list_hex}/",
+        everyone(200),
+        owner=None,
+    ),
+    Case(".well-known/did.json", "GET", "/.well-known/did.json", everyone(404), owner=None, label="no did:web"),
+    Case("verify/", "GET", "/verify/", everyone(200), auth="session", owner=None),
+    Case("api/v2/verify/", "POST", "/api/v2/verify/", everyone(400), data={"type": ["Nothing"]}, owner=None),
 ]
 
 
@@ -525,6 +546,7 @@ def world(site, settings):
             "course_run_key": runs[1].key,
             "program_hex": program.uuid.hex,
             "pathway": pathway.pk,
+            "status_list_hex": StatusList.objects.create(issuer=verifiable_api.get_issuer(site), length=131072).uuid.hex,
         }
     )
     # What must never reach the other learner: username, name, e-mail, credential and record identifiers.

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework import permissions, routers
 
-from credentials.apps.api import views
+from credentials.apps.api import verify_views, views
 
 
 class APIRootView(routers.APIRootView):
@@ -24,6 +24,7 @@ v2_router.register("course_certificates", views.CourseCertificateViewSet, basena
 v2_urlpatterns = [
     *v2_router.urls,
     path("replace_usernames/", views.UsernameReplacementView.as_view(), name="replace_usernames"),
+    path("verify/", verify_views.VerifyCredentialView.as_view(), name="verify"),
 ]
 
 urlpatterns = [

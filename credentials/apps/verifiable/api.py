@@ -1,5 +1,5 @@
 """What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
-(served.py), status lists (status.py), verification (verification.py)."""
+(served.py), status lists (status.py), verification (verification.py), the public origin (web.py)."""
 
 from credentials.apps.verifiable.issuers import (
     IssuerError,
@@ -17,8 +17,14 @@ from credentials.apps.verifiable.served import (
     status_list_url,
 )
 from credentials.apps.verifiable.status import get_status_list, signed_status_list
+from credentials.apps.verifiable.verification import NotACredential, Verification, verify_credential
+from credentials.apps.verifiable.web import base_url
 
 __all__ = [
+    "NotACredential",
+    "Verification",
+    "base_url",
+    "verify_credential",
     "IssuerError",
     "create_key",
     "credential_json",

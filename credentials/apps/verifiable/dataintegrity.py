@@ -51,11 +51,16 @@ def _jsonld_reason(exc):
     return (message[0] if isinstance(message, tuple) and message else str(message)).split("\n", 1)[0]
 
 
+# Aliases of @id and @type in every VC context. Not counted: compaction turns a node with only an id into the
+# plain IRI string, which is no loss.
+_KEYWORD_ALIASES = {"id", "type"}
+
+
 def _key_counts(value, counts):
     if isinstance(value, dict):
         for key, item in value.items():
             if key != "@context":
-                if not key.startswith("@"):
+                if not key.startswith("@") and key not in _KEYWORD_ALIASES:
                     counts[key] += 1
                 _key_counts(item, counts)
     elif isinstance(value, list):

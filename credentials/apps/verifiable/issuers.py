@@ -13,6 +13,7 @@ from credentials.apps.verifiable.dataintegrity import ProofError
 from credentials.apps.verifiable.models import Issuer, IssuerKey
 
 _GENERATION_KEY = "verifiable:issuer-generation:{site_id}"
+_ENABLED_KEY = "verifiable:enabled:{site_id}"
 
 
 class IssuerError(Exception):
@@ -25,10 +26,16 @@ def get_issuer(site):
 
 
 def is_enabled(site):
-    """Whether the site serves verifiable credentials (global switch, then the site's Issuer; default on)."""
+    """Whether the site serves verifiable credentials (global switch, then the site's Issuer; default on).
+    Cached: the certificate page asks on every view; saving an Issuer forgets it (handlers.py)."""
     if not conf.get("ENABLED"):
         return False
-    return Issuer.objects.filter(site=site, enabled=False).values_list("pk").first() is None
+    key = _ENABLED_KEY.format(site_id=site.pk)
+    enabled = cache.get(key)
+    if enabled is None:
+        enabled = Issuer.objects.filter(site=site, enabled=False).values_list("pk").first() is None
+        cache.set(key, enabled, None)
+    return enabled
 
 
 def generation(site):
@@ -43,7 +50,7 @@ def generation(site):
 
 
 def forget_generation(site_id):
-    cache.delete(_GENERATION_KEY.format(site_id=site_id))
+    cache.delete_many([_GENERATION_KEY.format(site_id=site_id), _ENABLED_KEY.format(site_id=site_id)])
 
 
 def did_web(host):

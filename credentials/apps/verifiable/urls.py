@@ -12,4 +12,5 @@ urlpatterns = [
         rf"^verifiable_credentials/api/v1/status-lists/{HEX_UUID}/$", views.status_list, name="verifiable-status-list"
     ),
     path(".well-known/did.json", views.did_json, name="verifiable-did-json"),
+    path("verify/", views.verify_page, name="verify"),
 ]

@@ -1,18 +1,21 @@
 """Public documents: credential.json, status lists, the did:web DID document (thin adapters over api.py)."""
 
 import hashlib
+import json
+import re
 import uuid
 
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from credentials.apps.verifiable import api, conf
 
 
 def public_base_url(request):
-    """Origin put in credentials: PUBLIC_BASE_URL when set (it must never change once credentials are out)."""
-    return (conf.get("PUBLIC_BASE_URL") or request.build_absolute_uri("/")).rstrip("/")
+    return api.base_url(request)
 
 
 def _json_response(text, *, max_age, request):
@@ -61,3 +64,66 @@ def did_json(request):
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+MAX_UPLOAD_BYTES = 256 * 1024
+OWN_CREDENTIAL_PATH = re.compile(r"^/credentials/(?P<uuid>[0-9a-f]{32})/credential\.json$")
+CHECK_NAMES = {
+    "schema": _("Format"),
+    "proof": _("Signature"),
+    "validity": _("Validity dates"),
+    "issuer": _("Issuer"),
+    "status": _("Revocation status"),
+}
+
+
+def _credential_text_from_url(request, url):
+    """A credential.json of this service, read directly (never over the network); None otherwise."""
+    base = api.base_url(request)
+    if not url.startswith(base + "/"):
+        return None
+    match = OWN_CREDENTIAL_PATH.match(url[len(base) :])
+    if match is None:
+        return None
+    return api.credential_json(site=request.site, uuid=uuid.UUID(hex=match["uuid"]), base_url=base)
+
+
+def _submitted_text(request):
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValueError(_("The file is larger than 256 KiB."))
+        return upload.read().decode("utf-8", errors="replace")
+    return request.POST.get("credential", "")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_page(request):
+    """/verify/: paste, upload, or open (?url= of this service) a credential and see each check."""
+    context = {"text": "", "error": None, "verification": None}
+    text = None
+    try:
+        if request.method == "POST":
+            text = _submitted_text(request)
+        elif request.GET.get("url"):
+            text = _credential_text_from_url(request, request.GET["url"])
+            if text is None:
+                raise ValueError(_("Only credentials of this service can be opened by address; paste others."))
+    except ValueError as exc:
+        context["error"] = str(exc)
+    if text is not None and context["error"] is None:
+        context["text"] = text
+        try:
+            body = json.loads(text)
+            verification = api.verify_credential(body, base_url=api.base_url(request))
+        except (json.JSONDecodeError, RecursionError):
+            context["error"] = _("This is not JSON. Paste the credential's JSON text.")
+        except api.NotACredential as exc:
+            context["error"] = str(exc)
+        else:
+            context["verification"] = verification
+            context["checks"] = [
+                {"name": CHECK_NAMES.get(check.check, check.check), **vars(check)} for check in verification.checks
+            ]
+    status = 400 if context["error"] and request.method == "POST" else 200
+    return TemplateResponse(request, "verifiable/verify.html", context, status=status)
