@@ -546,7 +546,9 @@ def world(site, settings):
             "course_run_key": runs[1].key,
             "program_hex": program.uuid.hex,
             "pathway": pathway.pk,
-            "status_list_hex": StatusList.objects.create(issuer=verifiable_api.get_issuer(site), length=131072).uuid.hex,
+            "status_list_hex": StatusList.objects.create(
+                issuer=verifiable_api.get_issuer(site), length=131072
+            ).uuid.hex,
         }
     )
     # What must never reach the other learner: username, name, e-mail, credential and record identifiers.
