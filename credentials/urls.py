@@ -55,6 +55,7 @@ urlpatterns = [
         name="credential-json",
     ),
     *verifiable_urls.urlpatterns,
+    path("verifiable_credentials/api/v1/", include("credentials.apps.api.wallet_urls")),
 ]
 
 if settings.DEBUG:

@@ -497,6 +497,54 @@ CASES = [
     Case(".well-known/did.json", "GET", "/.well-known/did.json", everyone(404), owner=None, label="no did:web"),
     Case("verify/", "GET", "/verify/", everyone(200), auth="session", owner=None),
     Case("api/v2/verify/", "POST", "/api/v2/verify/", everyone(400), data={"type": ["Nothing"]}, owner=None),
+    # --- The wallet flow of upstream (JWT or session; the issue endpoint takes a signed presentation) ---
+    Case(
+        "verifiable_credentials/api/v1/", "GET", "/verifiable_credentials/api/v1/", cells(401, 200, 200, 200, 200, 200)
+    ),
+    Case(
+        "verifiable_credentials/api/v1/credentials/",
+        "GET",
+        "/verifiable_credentials/api/v1/credentials/",
+        cells(401, 200, 200, 200, 200, 200),
+    ),
+    Case(
+        "verifiable_credentials/api/v1/credentials/init/",
+        "POST",
+        "/verifiable_credentials/api/v1/credentials/init/",
+        cells(401, 200, 404, 200, 200, 404),
+        data={"credential_uuid": "{a_program_credential_hex}", "storage_id": "lc_wallet"},
+        public=True,  # the 404 body echoes the caller's own input, as upstream's does
+    ),
+    Case(
+        "verifiable_credentials/api/v1/credentials/issue/<uuid:line_uuid>/",
+        "POST",
+        "/verifiable_credentials/api/v1/credentials/issue/0b5e4f7a-2f4e-4b7e-9d55-6a1f1f0a9c11/",
+        cells(401, 401, 401, 401, 401, 401),
+        data={"holder": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"},
+        owner=None,
+        label="issue without a signed presentation",
+    ),
+    Case(
+        "verifiable_credentials/api/v1/storages/",
+        "GET",
+        "/verifiable_credentials/api/v1/storages/",
+        cells(401, 200, 200, 200, 200, 200),
+        owner=None,
+    ),
+    Case(
+        "verifiable_credentials/wallet/",
+        "GET",
+        "/verifiable_credentials/wallet/",
+        cells(LOGIN, 200, 200, 200, 200, 200),
+        auth="session",
+    ),
+    Case(
+        "^verifiable_credentials/wallet/(?P<uuid_hex>[0-9a-f]{32})/$",
+        "GET",
+        "/verifiable_credentials/wallet/{a_program_credential_hex}/",
+        cells(LOGIN, 200, 404, 200, 200, 404),
+        auth="session",
+    ),
 ]
 
 

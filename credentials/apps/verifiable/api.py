@@ -1,5 +1,5 @@
 """What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
-(served.py), status lists (status.py), verification (verification.py), the public origin (web.py)."""
+(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py)."""
 
 from credentials.apps.verifiable.issuers import (
     IssuerError,
@@ -18,9 +18,23 @@ from credentials.apps.verifiable.served import (
 )
 from credentials.apps.verifiable.status import get_status_list, signed_status_list
 from credentials.apps.verifiable.verification import NotACredential, Verification, verify_credential
+from credentials.apps.verifiable.wallet import (
+    WalletError,
+    authenticate_presentation,
+    init_issuance,
+    issue_to_wallet,
+    storages,
+    wallet_credentials,
+)
 from credentials.apps.verifiable.web import base_url
 
 __all__ = [
+    "WalletError",
+    "authenticate_presentation",
+    "init_issuance",
+    "issue_to_wallet",
+    "storages",
+    "wallet_credentials",
     "NotACredential",
     "Verification",
     "base_url",

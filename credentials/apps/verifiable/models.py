@@ -107,3 +107,35 @@ class StatusListEntry(models.Model):
 
     def __str__(self):
         return f"{self.status_list} #{self.index}"
+
+
+class IssuanceLine(models.Model):
+    """One request to put a credential in a wallet (upstream's table and fields, spec/verifiable.md §2, §15).
+
+    ``uuid`` is the deep link's challenge; the VC issued to the wallet gets its own id (``vc_id``), so the public
+    challenge is not the credential's identifier.
+    """
+
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_credential = models.ForeignKey(
+        UserCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="vc_issues"
+    )
+    processed = models.BooleanField(default=False)
+    issuer_id = models.CharField(max_length=255)
+    storage_id = models.CharField(max_length=128)
+    subject_id = models.CharField(max_length=255, blank=True, default="")
+    data_model_id = models.CharField(max_length=255, null=True, blank=True)
+    expiration_date = models.DateTimeField(null=True, blank=True, db_index=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=255, null=True, blank=True)
+    vc_id = models.UUIDField(null=True, blank=True, unique=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "verifiable_credentials_issuanceline"
+        ordering = ["created"]
+
+    def __str__(self):
+        return f"{self.storage_id} {self.uuid}"

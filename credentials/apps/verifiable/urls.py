@@ -13,4 +13,6 @@ urlpatterns = [
     ),
     path(".well-known/did.json", views.did_json, name="verifiable-did-json"),
     path("verify/", views.verify_page, name="verify"),
+    path("verifiable_credentials/wallet/", views.wallet_page, name="wallet"),
+    re_path(rf"^verifiable_credentials/wallet/{HEX_UUID}/$", views.wallet_add_page, name="wallet-add"),
 ]

@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.http import http_date
@@ -127,3 +128,29 @@ def verify_page(request):
             ]
     status = 400 if context["error"] and request.method == "POST" else 200
     return TemplateResponse(request, "verifiable/verify.html", context, status=status)
+
+
+@login_required
+@require_safe
+def wallet_page(request):
+    """The learner's certificates, each with a button to add it to the Learner Credential Wallet."""
+    listed = api.wallet_credentials(site=request.site, username=request.user.username, types=[])
+    credentials = listed["program_credentials"] + listed["course_credentials"]
+    return TemplateResponse(request, "verifiable/wallet.html", {"credentials": credentials})
+
+
+@login_required
+@require_safe
+def wallet_add_page(request, uuid_hex):
+    """One certificate's deep link and QR code for the wallet app (the same init as the JSON endpoint)."""
+    try:
+        answer = api.init_issuance(
+            site=request.site,
+            user=request.user,
+            credential_uuid=uuid_hex,
+            storage_id="lc_wallet",
+            base_url=api.base_url(request),
+        )
+    except api.WalletError as exc:
+        raise Http404("No certificate of yours with this id.") from exc
+    return TemplateResponse(request, "verifiable/wallet_add.html", answer)

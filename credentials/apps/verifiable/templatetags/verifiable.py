@@ -20,8 +20,18 @@ def verifiable_links(context, certificate):
         return {"show": False}
     path = reverse("credential-json", kwargs={"credential_uuid": certificate.uuid})
     credential_url = api.base_url(request) + path
+    user = request.user
+    is_owner = user.is_authenticated and user.get_username() == certificate.username
     return {
         "show": True,
         "credential_url": path,
         "verify_url": reverse("verify") + "?" + urlencode({"url": credential_url}),
+        "wallet_url": reverse("wallet-add", kwargs={"uuid_hex": certificate.uuid.hex}) if is_owner else None,
     }
+
+
+@register.inclusion_tag("verifiable/_records_wallet_link.html", takes_context=True)
+def wallet_link(context):
+    """The /records/ page's link to the learner's certificates for the wallet."""
+    request = context.get("request")
+    return {"show": request is not None and api.is_enabled(request.site), "url": reverse("wallet")}
