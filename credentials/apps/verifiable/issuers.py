@@ -6,13 +6,13 @@ turns it off per site, switches to did:web, configures a key file, or rotates th
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.crypto import get_random_string
 
+from credentials.apps.core import api as core_api
 from credentials.apps.verifiable import conf, keys, multikey
 from credentials.apps.verifiable.dataintegrity import ProofError
 from credentials.apps.verifiable.models import Issuer, IssuerKey
 
-_GENERATION_KEY = "verifiable:issuer-generation:{site_id}"
+ISSUERS = "verifiable-issuers"  # a core/generations.py scope: issuers and their keys
 _ENABLED_KEY = "verifiable:enabled:{site_id}"
 
 
@@ -38,19 +38,11 @@ def is_enabled(site):
     return enabled
 
 
-def generation(site):
-    """A token that changes whenever the site's issuer or keys change: part of every signed-document cache key."""
-    key = _GENERATION_KEY.format(site_id=site.pk)
-    value = cache.get(key)
-    if value is None:
-        value = get_random_string(12)
-        cache.add(key, value, None)
-        value = cache.get(key) or value
-    return value
-
-
 def forget_generation(site_id):
-    cache.delete_many([_GENERATION_KEY.format(site_id=site_id), _ENABLED_KEY.format(site_id=site_id)])
+    """Issuers or keys changed: signed documents cached before are stale, and the site's on/off is re-read.
+    SITES too: cached certificate pages show the verifiable-credential links only when the site serves them."""
+    core_api.new_generation(ISSUERS, core_api.SITES)
+    cache.delete(_ENABLED_KEY.format(site_id=site_id))
 
 
 def did_web(host):

@@ -92,32 +92,41 @@ def sign_certificate(site, certificate, *, base_url, subject_id=None, credential
     return signing.sign_as(issuer, document, verification_method=verification_method, private_key=private_key)
 
 
+# What a signed credential is built from, besides the credential's own rows (``certificate_freshness``): the
+# site, the catalog, the certificate configurations (core/generations.py) and the site's issuer and keys.
+_SCOPES = (core_api.SITES, core_api.CATALOG, core_api.CONFIGURATIONS, issuers.ISSUERS)
+
+
 def _cache_key(site, uuid, freshness, base_url):
-    version = hashlib.sha256(
-        repr((site.pk, freshness, issuers.generation(site), base_url)).encode("utf-8")
-    ).hexdigest()[:32]
+    version = hashlib.sha256(repr((site.pk, freshness, base_url)).encode("utf-8")).hexdigest()[:32]
     return _CACHE_KEY.format(uuid=uuid.hex, version=version)
 
 
 def credential_json(*, site, uuid, base_url):
     """The signed credential.json text of credential ``uuid``, or None exactly when its certificate page is a
-    404 (or the site does not serve verifiable credentials). Cached until the credential changes
-    (re-award, revocation, date override: ``certificate_freshness``) or the issuer's keys change."""
+    404 (or the site does not serve verifiable credentials). Cached until the credential changes (re-award,
+    revocation, date override: ``certificate_freshness``) or anything it shows does (``_SCOPES``)."""
     if not issuers.is_enabled(site):
         return None
     freshness = credentials_api.certificate_freshness(uuid)
     if freshness is None:
         return None
-    text = cache.get(_cache_key(site, uuid, freshness, base_url))
-    if text is not None:
-        return text
+    key = _cache_key(site, uuid, freshness, base_url)
+    generations, found = core_api.read_with_generations(_SCOPES, [key])
+    cached = found.get(key)
+    if cached is not None and cached[0] == generations:
+        return cached[1]
     certificate = credentials_api.get_certificate(site=site, uuid=uuid)
     if certificate is None:
         return None
+    if not issuers.get_issuer(site).keys.exists():
+        # The first signing on a site creates its key, a new issuer generation: read it before signing.
+        issuers.signing_key(issuers.get_issuer(site))
+        generations, _ = core_api.read_with_generations(_SCOPES)
     signed = sign_certificate(site, certificate, base_url=base_url)
     text = json.dumps(signed, ensure_ascii=False, indent=2)
-    # The key is computed again: the first signing on a site creates its key, which changes the generation.
-    cache.set(_cache_key(site, uuid, freshness, base_url), text, conf.get("CREDENTIAL_CACHE_TIMEOUT"))
+    # Stored with the generations read before signing: a change made meanwhile makes this copy stale.
+    cache.set(key, (generations, text), conf.get("CREDENTIAL_CACHE_TIMEOUT"))
     return text
 
 
