@@ -105,10 +105,14 @@ bench-http: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
 bench-events: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
 	$(BIN)/python bench/event_bus.py $(BENCH_EVENTS_ARGS)
 
-## bench: every benchmark
-bench: bench-http bench-catalog bench-events
+## bench-signing: OpenBadgeCredentials signed and verified per second on one core (eddsa-rdfc-2022)
+bench-signing: $(VENV)/.base-installed
+	$(BIN)/python bench/signing_bench.py
 
-.PHONY: bench bench-catalog bench-http bench-events
+## bench: every benchmark
+bench: bench-http bench-catalog bench-events bench-signing
+
+.PHONY: bench bench-catalog bench-http bench-events bench-signing
 
 ## soak: minutes of concurrent mixed traffic on gunicorn + MariaDB + a private memcached, then every acknowledged
 ##       write checked in the database (bench/soak.py; not part of `make test`). SOAK_ARGS="--faults all" adds

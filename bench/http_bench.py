@@ -105,6 +105,12 @@ SCENARIOS = [
         token="",
         upstream_rps=91,
     ),
+    # Verifiable credentials (issue 16): the signed OB 3.0 credential, cached until the credential changes.
+    Scenario(
+        "credential.json, anonymous, warm cache",
+        "/credentials/__PROGRAM_CREDENTIAL_UUID__/credential.json",
+        token="",
+    ),
     # Learner records (issue 5): the same record builder behind the JSON API, the page and the CSV.
     Scenario(
         "program record JSON, 1 course",

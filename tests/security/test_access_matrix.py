@@ -391,6 +391,13 @@ CASES = [
         auth="session",
     ),
     Case(
+        "records/^programs/(?P<program_uuid>[0-9a-f]{32})/clr\\.json$",
+        "GET",
+        "/records/programs/{program_hex}/clr.json?username={a}",
+        cells(LOGIN, 200, 403, 200, 200, 403),
+        auth="session",
+    ),
+    Case(
         "records/^programs/(?P<program_uuid>[0-9a-f]{32})/share$",
         "POST",
         "/records/programs/{program_hex}/share",
@@ -418,6 +425,14 @@ CASES = [
         "records/^programs/shared/(?P<record_uuid>[0-9a-f]{32})/csv$",
         "GET",
         "/records/programs/shared/{a_shared}/csv",
+        everyone(200),
+        auth="session",
+        public=True,
+    ),
+    Case(
+        "records/^programs/shared/(?P<record_uuid>[0-9a-f]{32})/clr\\.json$",
+        "GET",
+        "/records/programs/shared/{a_shared}/clr.json",
         everyone(200),
         auth="session",
         public=True,

@@ -9,11 +9,13 @@
 - records_list.py: the learner's records list and earned certificates.
 - sharing.py: sharing a record, sending it to credit pathways, the credit-request e-mail.
 - export.py: the program record as CSV.
+- clr.py: the program record as a signed CLR 2.0 credential.
 
 Other apps import only this module (DESIGN.md §4); the modules above import each other directly.
 """
 
 from credentials.apps.records.access import RecordNotFound, RecordPermissionDenied, may_act_for, records_enabled
+from credentials.apps.records.clr import program_record_clr  # noqa: F401  (the CLR door)
 from credentials.apps.records.export import CSV_COLUMNS, program_record_csv_filename, program_record_csv_rows
 from credentials.apps.records.grades import GradeConflict, get_course_run, save_grade, update_grade
 from credentials.apps.records.learner_status import find_learner, learner_certificate_status

@@ -5,7 +5,7 @@ Record and program uuids in these paths are 32 lower-case hex digits (spec/pages
 
 from django.urls import include, path, re_path
 
-from credentials.apps.records import views
+from credentials.apps.records import clr_views, views
 
 app_name = "records"
 
@@ -20,5 +20,7 @@ urlpatterns = [
     re_path(PROGRAM + r"/send$", views.send_program, name="send_program"),
     re_path(SHARED + r"/$", views.shared_program_record, name="public_programs"),
     re_path(SHARED + r"/csv$", views.program_record_csv, name="program_record_csv"),
+    re_path(SHARED + r"/clr\.json$", clr_views.shared_program_record_clr, name="program_record_clr"),
+    re_path(PROGRAM + r"/clr\.json$", clr_views.private_program_record_clr, name="private_program_clr"),
     path("api/", include("credentials.apps.api.records_urls")),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from credentials.apps.core import api as core_api
 from credentials.apps.records import api
+from credentials.apps.verifiable import api as verifiable_api
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,8 @@ def program_record(request, program_uuid):
         }
     )
     context["csv_url"] = reverse("records:private_program_csv", args=[program_uuid]) + context["learner_query"]
+    if verifiable_api.is_enabled(request.site):
+        context["clr_url"] = reverse("records:private_program_clr", args=[program_uuid]) + context["learner_query"]
     return render(request, "records/program_record.html", context)
 
 

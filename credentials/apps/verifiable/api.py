@@ -1,6 +1,7 @@
 """What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
-(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py)."""
+(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py), CLR 2.0 records (clr.py)."""
 
+from credentials.apps.verifiable.clr import CourseEntry, clr_credential
 from credentials.apps.verifiable.issuers import (
     IssuerError,
     create_key,
@@ -29,6 +30,8 @@ from credentials.apps.verifiable.wallet import (
 from credentials.apps.verifiable.web import base_url
 
 __all__ = [
+    "CourseEntry",
+    "clr_credential",
     "WalletError",
     "authenticate_presentation",
     "init_issuance",

@@ -136,15 +136,18 @@ def hashed_email_identity(email, salt):
     }
 
 
-def recipient_identifiers(facts):
+def identity_objects(*, name, email, salt_source):
+    """The recipient's IdentityObjects: the plain name and the salted e-mail hash, each as configured."""
     identifiers = []
-    if conf.get("INCLUDE_RECIPIENT_NAME") and facts.learner_name:
-        identifiers.append(
-            {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": facts.learner_name}
-        )
-    if conf.get("INCLUDE_HASHED_EMAIL") and facts.learner_email:
-        identifiers.append(hashed_email_identity(facts.learner_email.lower(), email_salt(facts.credential_uuid)))
+    if conf.get("INCLUDE_RECIPIENT_NAME") and name:
+        identifiers.append({"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name})
+    if conf.get("INCLUDE_HASHED_EMAIL") and email:
+        identifiers.append(hashed_email_identity(email.lower(), email_salt(salt_source)))
     return identifiers
+
+
+def recipient_identifiers(facts):
+    return identity_objects(name=facts.learner_name, email=facts.learner_email, salt_source=facts.credential_uuid)
 
 
 def issuer_profile(did, *, name, url, image_url):
@@ -168,8 +171,11 @@ def status_entry(list_url, index):
     }
 
 
-def open_badge_credential(facts, *, base_url, issuer, subject_id=None, credential_status=None, credential_id=None):
-    """The unsigned OpenBadgeCredential. ``subject_id`` is the wallet holder's DID when issued to one."""
+def open_badge_credential(
+    facts, *, base_url, issuer, subject_id=None, credential_status=None, credential_id=None, result=None
+):
+    """The unsigned OpenBadgeCredential. ``subject_id`` is the wallet holder's DID when issued to one; ``result``
+    the learner's grade (CLR records)."""
     subject = {"type": ["AchievementSubject"]}
     if subject_id:
         subject["id"] = subject_id
@@ -177,6 +183,8 @@ def open_badge_credential(facts, *, base_url, issuer, subject_id=None, credentia
     if identifiers:
         subject["identifier"] = identifiers
     subject["achievement"] = achievement(facts, base_url)
+    if result:
+        subject["result"] = [{"type": ["Result"], "value": result}]
     valid_from = xsd_datetime(facts.visible_date)
     document = {
         "@context": [CREDENTIALS_V2, OB_V3, OB_EXTENSIONS],

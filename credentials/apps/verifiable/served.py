@@ -74,7 +74,7 @@ def gather_facts(site, certificate):
     )
 
 
-def sign_certificate(site, certificate, *, base_url, subject_id=None, credential_id=None):
+def sign_certificate(site, certificate, *, base_url, subject_id=None, credential_id=None, result=None):
     """The signed OpenBadgeCredential (a dict) of an awarded, visible certificate, with its status entry."""
     issuer = issuers.get_issuer(site)
     key, did, verification_method, private_key = signing.issuer_key_identity(issuer)
@@ -88,6 +88,7 @@ def sign_certificate(site, certificate, *, base_url, subject_id=None, credential
         subject_id=subject_id,
         credential_status=composition.status_entry(status_list_url(base_url, entry.status_list), entry.index),
         credential_id=credential_id,
+        result=result,
     )
     return signing.sign_as(issuer, document, verification_method=verification_method, private_key=private_key)
 
