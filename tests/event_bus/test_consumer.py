@@ -1,5 +1,7 @@
 """At-least-once consumption on the real Redis: retries, dead letters, downtime, pending recovery."""
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -175,3 +177,33 @@ def test_each_handled_event_is_logged_with_type_id_outcome_and_duration(bus, han
 
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Event handled:")]
     assert f"type={SESSION_LOGIN_COMPLETED.event_type} id={event_id} outcome=ok duration_ms=" in line
+
+
+def wait_until(predicate, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_consumer_recreates_a_lost_group_and_loses_nothing(bus, handler, publish):
+    consumer = bus.consumer(TOPIC, GROUP)
+    thread = threading.Thread(target=consumer.consume_indefinitely)
+    thread.start()
+    try:
+        assert wait_until(lambda: bus.client.exists(bus.stream(TOPIC)))
+        publish("before")
+        assert wait_until(lambda: handler.applied == ["before"])
+
+        bus.client.xgroup_destroy(bus.stream(TOPIC), GROUP)  # as a Redis restarted without persistence would
+        publish("after")
+
+        assert wait_until(lambda: handler.applied == ["before", "after"])
+        assert consumer.counts["duplicate"] == 1  # "before" read again from the start, not applied again
+    finally:
+        consumer.stop()
+        thread.join(10)
+    assert not thread.is_alive()

@@ -222,12 +222,7 @@ class RedisEventConsumer(EventBusConsumer):
                 self._wait_for_redis(exc)
                 self._until_redis_answers(self._recover_own_pending)
             except redis.ResponseError as exc:
-                if "NOGROUP" not in str(exc):
-                    raise
-                # The broker lost the group (restarted without persistence, or deleted): read from the start
-                # again; event ids already applied are acknowledged as duplicates.
-                log.error("Consumer group %s vanished from %s; re-creating it", self.group_id, self.stream)
-                self._until_redis_answers(lambda: self._prepare_group(after_data_loss=True))
+                self._recreate_lost_group(exc)
 
     def _until_redis_answers(self, action):
         while not self._stopping:
@@ -237,6 +232,18 @@ class RedisEventConsumer(EventBusConsumer):
                 return
             except REDIS_DOWN as exc:
                 self._wait_for_redis(exc)
+            except redis.ResponseError as exc:
+                self._recreate_lost_group(exc)
+
+    def _recreate_lost_group(self, exc):
+        """The broker lost our group while we ran (restarted without persistence, or the group was deleted):
+        read the stream from its start again; event ids already applied are acknowledged as duplicates."""
+        if "NOGROUP" not in str(exc):
+            raise exc
+        log.error(
+            "Consumer group %s vanished from %s; re-creating it at the start of the stream", self.group_id, self.stream
+        )
+        self._prepare_group(after_data_loss=True)
 
     def _wait_for_redis(self, exc):
         now = time.monotonic()
