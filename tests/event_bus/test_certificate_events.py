@@ -115,3 +115,12 @@ def test_events_from_the_libraries_own_producer_are_consumed(bus, fake_lms, cour
     assert consumer.consume_available() == {"ok": 1}
     consumer.client.close()
     assert learner_credentials() == ["awarded"]
+
+
+def test_an_event_costs_a_bounded_number_of_queries(bus, fake_lms, course_run, django_assert_max_num_queries):
+    fake_lms.publish("certificate-created", username="first", course_key=RUN)
+    bus.consume(check_backlog=True)  # creates the run's configuration
+    fake_lms.publish("certificate-created", username="alice", course_key=RUN)
+
+    with django_assert_max_num_queries(19):
+        assert bus.consume() == {"ok": 1}

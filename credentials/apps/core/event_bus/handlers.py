@@ -110,19 +110,15 @@ def apply(event, *, group_id, stream, msg_id):
                 errors = _dispatch(event)
                 if errors:
                     raise HandlerFailed(errors)
-            ConsumedEvent.objects.update_or_create(
-                event_id=event.id,
-                group_id=group_id,
-                defaults={
-                    "event_type": event.event_type,
-                    "stream": stream,
-                    "redis_msg_id": _text(msg_id),
-                    "entity_key": entity_key,
-                    "event_time": event.metadata.time,
-                    "status": status,
-                    "last_error": "",
-                },
+            record = seen or ConsumedEvent(event_id=event.id, group_id=group_id)
+            record.event_type, record.stream, record.redis_msg_id = event.event_type, stream, _text(msg_id)
+            record.entity_key, record.event_time, record.status, record.last_error = (
+                entity_key,
+                event.metadata.time,
+                status,
+                "",
             )
+            record.save()
     except IntegrityError:
         # A sibling consumer recorded the same event id first: it is applied, this copy is a duplicate.
         if ConsumedEvent.objects.filter(event_id=event.id, group_id=group_id, status=ConsumedEvent.DONE).exists():
