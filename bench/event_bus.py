@@ -288,8 +288,8 @@ def soak(args):
         for index in range(args.events):
             if index in restarts:
                 redis_server.kill()
-                print(f"  redis-server SIGKILLed after {index} events published; down for 2 s")
-                time.sleep(2)
+                print(f"  redis-server SIGKILLed after {index} events published; down for {args.soak_outage:g} s")
+                time.sleep(args.soak_outage)
                 redis_server.start()
             publish(lms, index, retry_for=30)
             time.sleep(args.soak_pause)
@@ -313,6 +313,12 @@ def main():
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--soak", action="store_true", help="Only the Redis-restart soak.")
     parser.add_argument("--soak-port", type=int, default=6391)
+    parser.add_argument(
+        "--soak-outage",
+        type=float,
+        default=10,
+        help="Seconds Redis stays down (longer than redis-py's own reconnect retries, so the consumer sees it).",
+    )
     parser.add_argument("--soak-pause", type=float, default=0.002, help="Seconds between the soak's publishes.")
     parser.add_argument("--log-dir", type=Path, default=REPO / "var" / "bench-events")
     args = parser.parse_args()

@@ -50,7 +50,8 @@ def enqueue(signal, data, metadata, *, topics=None):
 
 
 def send_rows(rows):
-    """Send each row; a failure is recorded on the row (with a back-off) and never raised. Returns (sent, failed)."""
+    """Send the rows in order until one fails; the failure is recorded on that row (with a back-off), never
+    raised. Returns (sent, failed)."""
     sent = failed = 0
     for row in rows:
         try:
@@ -72,6 +73,7 @@ def send_rows(rows):
                 row.attempts,
                 exc,
             )
+            break  # the broker is not taking events: the rest of the batch waits for the next pass
         else:
             sent += 1
             OutboxEvent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), stream_id=stream_id or "")

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 class RedisStreamTransport:
     def __init__(self):
-        self.client = redis_client()
+        self.client = redis_client(fail_fast=True)
 
     def send(self, row):
         stream = config.full_topic(row.topic)
