@@ -240,6 +240,9 @@ class PrivateRedis:
 
     def start(self):
         self.directory.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is taken: not starting a private redis-server there")
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -274,11 +277,11 @@ def soak(args):
     """Redis SIGKILLed and restarted twice while the LMS publishes and the consumer consumes."""
     directory = REPO / "var" / "bench-events-redis"
     shutil.rmtree(directory, ignore_errors=True)
-    redis_server = PrivateRedis(args.soak_port, directory)
-    redis_server.start()
     url = f"redis://127.0.0.1:{args.soak_port}/0"
     world = World(database_url=args.database_url, redis_url=url, log_dir=args.log_dir)
     world.create_database()
+    redis_server = PrivateRedis(args.soak_port, directory)
+    redis_server.start()
     lms = fake_lms(world, url)
     ok = False
     try:
@@ -287,6 +290,9 @@ def soak(args):
         restarts = {args.events // 3, 2 * args.events // 3}
         for index in range(args.events):
             if index in restarts:
+                # Kill it while the consumer is busy with a backlog, so the outage lands mid-consumption.
+                while world.applied_events() < index // 2:
+                    time.sleep(0.2)
                 redis_server.kill()
                 print(f"  redis-server SIGKILLed after {index} events published; down for {args.soak_outage:g} s")
                 time.sleep(args.soak_outage)

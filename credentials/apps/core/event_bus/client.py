@@ -11,9 +11,15 @@ def redis_client(*, block_seconds=0, fail_fast=False):
     """A client on EVENT_BUS_REDIS_CONNECTION_URL. The socket timeout outlasts a blocking read of
     ``block_seconds``, so only a broker that stopped answering times out.
 
-    ``fail_fast``: no transparent retries and short timeouts, for sends made at the end of a web request
-    (a broker outage must not hold the response; the outbox keeps the event for the relay)."""
-    options = {"socket_connect_timeout": 3, "socket_timeout": block_seconds + 5, "health_check_interval": 30}
+    redis-py's own silent retries are off: the consumer and the outbox retry themselves, with back-off, and say
+    so in the log. ``fail_fast``: short timeouts, for sends made at the end of a web request (a broker outage
+    must not hold the response; the outbox keeps the event for the relay)."""
+    options = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": block_seconds + 5,
+        "health_check_interval": 30,
+        "retry": Retry(NoBackoff(), 0),
+    }
     if fail_fast:
-        options.update(socket_connect_timeout=1, socket_timeout=2, retry=Retry(NoBackoff(), 0))
+        options.update(socket_connect_timeout=1, socket_timeout=2)
     return redis.Redis.from_url(config.connection_url(), **options)
