@@ -100,6 +100,14 @@ def test_a_revoked_credential_fails_the_status_check(client, served):
     assert _checks(result)["proof"]["ok"] is True
 
 
+def test_another_issuer_cannot_borrow_our_status_list(client, served):
+    _, ours = served
+    document = _foreign_credential(credentialStatus=ours["credentialStatus"])
+    result = _verify(client, document)
+    assert result["verified"] is False
+    assert _checks(result)["status"]["detail"] == "The status list belongs to another issuer than the credential's."
+
+
 def test_another_issuers_did_key_credential_verifies(client, site):
     result = _verify(client, _foreign_credential())
     assert result["verified"] is True

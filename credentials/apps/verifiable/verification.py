@@ -190,7 +190,15 @@ def check_issuer(document):
     return Check("issuer", True, f"Issued by {label}, identified by its key (not an issuer of this service).")
 
 
-def _entry_status(entry, base_url):
+def _list_belongs_to(status_list, issuer_did):
+    """Whether ``issuer_did`` is the DID of the list's issuer (its did:web, or a did:key of one of its keys)."""
+    issuer = status_list.issuer
+    if issuer.did_web_host and issuer_did == issuers.did_web(issuer.did_web_host):
+        return True
+    return issuer_did in {key.did_key for key in issuer.keys.all()}
+
+
+def _entry_status(entry, base_url, issuer_did):
     if entry.get("type") != "BitstringStatusListEntry":
         return None, f"Status type {entry.get('type')!r} is not checked."
     list_url = str(entry.get("statusListCredential", ""))
@@ -204,6 +212,8 @@ def _entry_status(entry, base_url):
         return False, "The status entry has no numeric statusListIndex."
     if status_list is None:
         return False, "The status list the credential points at does not exist."
+    if not _list_belongs_to(status_list, issuer_did):
+        return False, "The status list belongs to another issuer than the credential's."
     if not 0 <= index < status_list.length:
         return False, "The status index is outside the status list."
     if entry.get("statusPurpose") != status_list.purpose:
@@ -218,7 +228,8 @@ def check_status(document, base_url):
     entries = document.get("credentialStatus")
     if not entries:
         return Check("status", True, "The credential has no status to check: it cannot be revoked.")
-    results = [_entry_status(entry, base_url) for entry in _as_list(entries) if isinstance(entry, dict)]
+    issuer_did = _issuer_id(document)
+    results = [_entry_status(entry, base_url, issuer_did) for entry in _as_list(entries) if isinstance(entry, dict)]
     if not results:
         return Check("status", False, "The credentialStatus is not an object.")
     failed = [detail for ok, detail in results if ok is False]
