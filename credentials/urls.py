@@ -8,6 +8,7 @@ from credentials.apps.api import urls as api_urls
 from credentials.apps.api.records_views import CsrfTokenView
 from credentials.apps.core import sso
 from credentials.apps.core import views as core_views
+from credentials.apps.verifiable import portable_views
 from credentials.apps.verifiable import urls as verifiable_urls
 from credentials.apps.verifiable import views as verifiable_views
 from credentials.views import home
@@ -54,6 +55,15 @@ urlpatterns = [
         verifiable_views.credential_json,
         name="credential-json",
     ),
+    *[
+        path(f"credentials/<credential_uuid:credential_uuid>/{name}", view, name=url_name)
+        for name, view, url_name in (
+            ("certificate.pdf", portable_views.certificate_pdf, "certificate-pdf"),
+            ("preview.png", portable_views.certificate_preview, "certificate-preview"),
+            ("badge.png", portable_views.badge_png, "certificate-badge-png"),
+            ("badge.svg", portable_views.badge_svg, "certificate-badge-svg"),
+        )
+    ],
     *verifiable_urls.urlpatterns,
     path("verifiable_credentials/api/v1/", include("credentials.apps.api.wallet_urls")),
 ]

@@ -194,6 +194,12 @@ USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)
+# Portable certificates (PDF, badge images, social preview; README "Portable certificates"): the headless
+# Chromium that renders them (default: `chromium` on the PATH), seconds one render may take, and seconds a
+# rendered file stays cached (it is also retired at once by any change to what it shows).
+CHROMIUM_PATH = env.get_str("CHROMIUM_PATH", "") or None
+PORTABLE_RENDER_TIMEOUT = env.get_int("PORTABLE_RENDER_TIMEOUT", 60)
+PORTABLE_CACHE_TTL = env.get_int("PORTABLE_CACHE_TTL", 7 * 24 * 3600)
 # Seconds a built learner record stays cached (0: never). A cached record is re-checked against the
 # learner's own rows and the data it shows on every read, so changes show at once (records/record_cache.py).
 RECORD_CACHE_TTL = env.get_int("RECORD_CACHE_TTL", 300)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from credentials.apps.core.clients import ServiceClient, ServiceError
+from credentials.apps.core.clients import ServiceClient, ServiceError, fetch_image  # noqa: F401
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
 from credentials.apps.core.event_bus.handlers import PermanentEventError  # noqa: F401  (re-exported)

@@ -298,3 +298,27 @@ class DiscoveryClient(ServiceClient):
     def iter_resource(self, resource, *, page_size=None, **params):
         """Every page of ``<root>/<resource>/``; ``page_size`` None leaves discovery's default (20)."""
         return self.iter_pages(self.resource_url(resource), {"exclude_utm": 1, "page_size": page_size, **params})
+
+
+# --- Public images -------------------------------------------------------------------------------------
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+def fetch_image(url):
+    """(content type, bytes) of a public image, e.g. an organization logo on discovery's CDN, to embed in a
+    rendered certificate. No authentication, one try, the service timeouts, at most 2 MiB, ``image/*`` only;
+    any failure is a ServiceError."""
+    try:
+        with requests.get(
+            url, timeout=_timeout(), stream=True, headers={"User-Agent": _user_agent()}, allow_redirects=True
+        ) as response:
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if response.status_code != 200 or not content_type.startswith("image/"):
+                raise ServiceError(f"GET {url}: {response.status_code} {content_type or 'no type'}", url=url)
+            content = response.raw.read(MAX_IMAGE_BYTES + 1, decode_content=True)
+    except requests.RequestException as exc:
+        raise ServiceError(f"GET {url}: {_describe(exc)}", url=url) from exc
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ServiceError(f"GET {url}: larger than {MAX_IMAGE_BYTES} bytes", url=url)
+    return content_type, content

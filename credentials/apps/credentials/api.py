@@ -63,6 +63,7 @@ from credentials.apps.credentials.visibility import (
 )
 
 __all__ = [
+    "certificate_page_context",
     "AWARDED",
     "COURSE_CERTIFICATE_TYPE_NAMES",
     "PREVIEW_CREDENTIAL_UUID",
@@ -108,3 +109,12 @@ __all__ = [
     "with_configuration_fields",
     "with_visible_dates",
 ]
+
+
+def certificate_page_context(request, certificate, learner, **options):
+    """The template context of a certificate's page (certificate.py), for the renderings of the page that
+    other apps make (the PDF and the social preview, verifiable/printable.py). Imported when called:
+    certificate.py itself calls this module."""
+    from credentials.apps.credentials.certificate import page_context
+
+    return page_context(request, certificate, learner, **options)
