@@ -83,11 +83,6 @@ def facebook_url(*, share_url, app_id):
     return f"{FACEBOOK_SHARE_URL}?{urlencode([('app_id', app_id or ''), ('display', 'popup'), ('href', share_url)])}"
 
 
-def absolute_url(request, url):
-    """Organization logos may be stored as site-relative paths; Open Graph needs absolute URLs."""
-    return request.build_absolute_uri(url) if url else None
-
-
 def page_context(request, certificate, learner, *, share_url=None, show_banner=False, sample=None):
     """The context of ``credentials/base.html`` for one certificate.
 
@@ -123,11 +118,13 @@ def page_context(request, certificate, learner, *, share_url=None, show_banner=F
         "footer_template": themed_template("_footer.html", theme_name),
     }
     if share_url:
-        share_image = next((org.logo_url for org in certificate.organizations if org.logo_url), None)
         context.update(
             share_url=share_url,
             share_text=share_text(certificate, platform_name),
-            share_image_url=absolute_url(request, share_image),
+            # A picture of the certificate itself (1200 x 630, rendered by verifiable/printable.py).
+            share_image_url=request.build_absolute_uri(
+                reverse("certificate-preview", kwargs={"credential_uuid": certificate.uuid})
+            ),
             og_title=f"{page_title}: {certificate.display_title}" if certificate.display_title else page_title,
         )
         if configuration.enable_linkedin_sharing:
