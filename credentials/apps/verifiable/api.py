@@ -1,6 +1,9 @@
 """What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
-(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py), CLR 2.0 records (clr.py)."""
+(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py), CLR 2.0 records (clr.py),
+baked badge images (baking.py)."""
 
+from credentials.apps.verifiable.baking import BakingError, is_image
+from credentials.apps.verifiable.baking import unbake as credential_from_image
 from credentials.apps.verifiable.clr import CourseEntry, clr_credential
 from credentials.apps.verifiable.issuers import (
     IssuerError,
@@ -30,6 +33,9 @@ from credentials.apps.verifiable.wallet import (
 from credentials.apps.verifiable.web import base_url
 
 __all__ = [
+    "BakingError",
+    "credential_from_image",
+    "is_image",
     "CourseEntry",
     "clr_credential",
     "WalletError",

@@ -122,6 +122,11 @@ def unbake_svg(svg):
     return verify.group("jws") if verify else None
 
 
+def is_image(data):
+    """Whether uploaded bytes are a PNG or an SVG image (baked or not)."""
+    return data.startswith(PNG_SIGNATURE) or "<svg" in data[:4096].decode("utf-8", "replace").lower()
+
+
 def unbake(data):
     """The credential text carried by an uploaded file (PNG or SVG bytes), or None if it is neither baked
     image. Raises BakingError for a PNG that is damaged."""

@@ -73,6 +73,8 @@ def _run(html, output_name, extra_flags):
             )
         except subprocess.TimeoutExpired as exc:
             raise RenderError(f"Chromium took longer than {settings.PORTABLE_RENDER_TIMEOUT} s.") from exc
+        except OSError as exc:
+            raise RenderError(f"Chromium could not be started: {exc}") from exc
         if not output.exists() or output.stat().st_size == 0:
             detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise RenderError(f"Chromium did not render ({completed.returncode}): {detail[0]}")

@@ -94,7 +94,17 @@ def _submitted_text(request):
     if upload is not None:
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValueError(_("The file is larger than 256 KiB."))
-        return upload.read().decode("utf-8", errors="replace")
+        content = upload.read()
+        if api.is_image(content):
+            # A baked badge (PNG or SVG): the credential it carries (verifiable/baking.py).
+            try:
+                text = api.credential_from_image(content)
+            except api.BakingError as exc:
+                raise ValueError(str(exc)) from exc
+            if text is None:
+                raise ValueError(_("This image carries no credential: it is not a baked badge."))
+            return text
+        return content.decode("utf-8", errors="replace")
     return request.POST.get("credential", "")
 
 
