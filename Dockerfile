@@ -22,7 +22,7 @@ RUN pip install --no-deps -r /tmp/production.txt && pip check
 
 FROM ${PYTHON_IMAGE}
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmariadb3 \
+    && apt-get install -y --no-install-recommends libmariadb3 chromium fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 credentials \
     && useradd --system --uid 10001 --gid credentials --home-dir /app --no-create-home --shell /usr/sbin/nologin credentials

@@ -109,10 +109,14 @@ bench-events: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
 bench-signing: $(VENV)/.base-installed
 	$(BIN)/python bench/signing_bench.py
 
-## bench: every benchmark
-bench: bench-http bench-catalog bench-events bench-signing
+## bench-portable: certificate PDFs rendered per second cold (headless Chromium) and served per second warm
+bench-portable: $(VENV)/.test-installed
+	$(BIN)/python bench/portable_bench.py $(BENCH_PORTABLE_ARGS)
 
-.PHONY: bench bench-catalog bench-http bench-events bench-signing
+## bench: every benchmark
+bench: bench-http bench-catalog bench-events bench-signing bench-portable
+
+.PHONY: bench bench-catalog bench-http bench-events bench-signing bench-portable
 
 ## soak: minutes of concurrent mixed traffic on gunicorn + MariaDB + a private memcached, then every acknowledged
 ##       write checked in the database (bench/soak.py; not part of `make test`). SOAK_ARGS="--faults all" adds
