@@ -16,6 +16,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from credentials.apps.credentials.models import UserCredential
 from credentials.apps.verifiable import chromium
+from credentials.apps.verifiable.models import Issuer
 from tests.credentials import builders
 from tests.factories import SignatoryFactory, SiteFactory, UserFactory
 from tests.verifiable import independent
@@ -250,3 +251,21 @@ def test_the_social_preview_is_a_1200_by_630_png_of_the_certificate(client, awar
     # The certificate's paper (light) sits on the brand-coloured band (dark), not a blank page.
     gray = image.convert("L")
     assert gray.getpixel((20, 315)) < 100 and gray.getpixel((600, 315)) > 200
+
+
+def test_without_verifiable_credentials_the_short_link_and_qr_lead_to_the_page(client, awarded):
+    Issuer.objects.create(site=awarded.configuration.site, enabled=False)
+
+    response = client.get(f"/v/{FIXED_UUID.hex}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver/credentials/{FIXED_UUID.hex}/"
+    assert client.get(f"/credentials/{FIXED_UUID.hex}/badge.svg").status_code == 404  # nothing to bake
+
+
+def test_a_cached_pdf_is_served_in_a_few_queries(client, awarded, renders, django_assert_max_num_queries):
+    first = get_pdf(client, awarded.credential).content
+
+    with django_assert_max_num_queries(3):
+        assert get_pdf(client, awarded.credential).content == first
+    assert renders["runs"] == 1
