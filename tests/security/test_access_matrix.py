@@ -12,6 +12,7 @@ list, or the other learner's) is checked for the other learner's username, name 
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -74,6 +75,7 @@ class Case:
         return f"{self.method} {self.label or self.path}"
 
 
+FAKE_CHROMIUM = str(Path(__file__).resolve().parent / "fake_chromium.py")
 LOGIN = 302  # login_required / staff_member_required: to /login/?next=...
 # Admins (the staff caller) hold add/change/view/delete on UserCredential (DESIGN.md §5.4).
 A_OWN = cells(401, 200, 403, 200, 200, 403)  # view permission, or the owner (DESIGN.md §5.11)
@@ -511,6 +513,20 @@ CASES = [
     ),
     Case(".well-known/did.json", "GET", "/.well-known/did.json", everyone(404), owner=None, label="no did:web"),
     Case("verify/", "GET", "/verify/", everyone(200), auth="session", owner=None),
+    Case("^v/(?P<uuid_hex>[0-9a-f]{32})/$", "GET", "/v/{a_program_credential_hex}/", everyone(302), public=True),
+    # --- Portable certificates: public exactly when the page is (rendered by a stand-in browser here) ---
+    *[
+        Case(
+            f"credentials/<credential_uuid:credential_uuid>/{name}",
+            "GET",
+            f"/credentials/{{a_program_credential_hex}}/{name}",
+            everyone(200),
+            auth="session",
+            public=True,
+            settings={"CHROMIUM_PATH": FAKE_CHROMIUM},
+        )
+        for name in ("certificate.pdf", "preview.png", "badge.png", "badge.svg")
+    ],
     Case("api/v2/verify/", "POST", "/api/v2/verify/", everyone(400), data={"type": ["Nothing"]}, owner=None),
     # --- The wallet flow of upstream (JWT or session; the issue endpoint takes a signed presentation) ---
     Case(
@@ -680,6 +696,7 @@ def test_access(client, world, settings, case, role):
                 "login/<str:backend>/",
                 "api-auth/login/",
                 "api-auth/logout/",
+                "^v/(?P<uuid_hex>[0-9a-f]{32})/$",  # the short verification link: on to /verify/
             )
         )
     assert_no_leak(response, role, case, world)
