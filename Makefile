@@ -100,6 +100,19 @@ BENCH_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench
 bench-http: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/http_bench.py
 
+# py-spy, for `make profile-write`.
+$(VENV)/.profile-installed: requirements/profile.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/profile.txt
+	touch $@
+
+## profile-write: py-spy samples one gunicorn worker under wrk load on the write path (issue, re-issue, grade);
+##                flame graph in var/profile-write.svg, collapsed stacks in var/profile-write.txt, top frames
+##                printed. PROFILE_PAGES=1 profiles the cold certificate page and record JSON instead
+profile-write: $(VENV)/.test-installed $(VENV)/.mysql-installed $(VENV)/.profile-installed | var
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/profile_write.py
+
+.PHONY: profile-write
+
 ## bench-events: 10,000 CERTIFICATE_CREATED through Redis into course credentials, a clean run and one with the
 ##               consumer SIGKILLed twice (bench/event_bus.py; BENCH_EVENTS_ARGS="--soak" restarts Redis instead)
 bench-events: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
@@ -130,7 +143,7 @@ soak: $(VENV)/.test-installed $(VENV)/.mysql-installed $(VENV)/.server-installed
 ## requirements: recompile the pinned requirements/*.txt from requirements/*.in
 requirements: $(BIN)/python
 	$(BIN)/pip install -q pip-tools
-	for name in base mysql server test production; do \
+	for name in base mysql server test production profile; do \
 		$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
 			--allow-unsafe requirements/$$name.in -o requirements/$$name.txt; \
 	done

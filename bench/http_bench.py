@@ -1,12 +1,19 @@
 """HTTP benchmark of the service as deployed: gunicorn (2 workers, production settings, DEBUG off) on
-MariaDB + memcached, loaded by wrk (-t2 -c4, as upstream was measured).
+MariaDB + memcached, loaded by wrk (-t2 -c4).
 
-    make bench-http            # or: .venv/bin/python bench/http_bench.py [--duration 10] [--only NAME]
+    make bench-http    # or: .venv/bin/python bench/http_bench.py [--duration 10] [--only NAME] [--bulk 0]
 
-For each scenario it prints requests/s, p50/p99 latency, the SQL statements one request makes (measured
-in-process with the same settings) and, where known, upstream's throughput on this machine. Scenarios are
-the SCENARIOS list below; each names the seeding it needs. Needs: wrk (apt-get install wrk), a MariaDB
-(DATABASE_URL, default database credentials_bench on 127.0.0.1) and memcached (CACHE_URL).
+It prints only what it measured in this run. For each scenario (the SCENARIOS list below): requests/s, p50/p99
+latency, the transaction retries the server logged (deadlocks, lock waits, unique-key races) and the statements
+one request sends as the database counts them (MariaDB's session `Questions`: BEGIN, COMMIT and savepoints
+count). Write scenarios run again at -c16, with their change against -c4. "cold" scenarios run on a second
+server with the certificate page and record caches off (every view a first view). Then the bulk shape of the
+end of a course run: --bulk course credentials (default 10,000) posted by --bulk-clients (8) concurrent
+clients, with wall time and rows created. Last, each scenario as a share of this run's /health/ floor, with
+the target it must meet where it has one (issue 20).
+
+Needs: wrk (apt-get install wrk), a MariaDB (DATABASE_URL, default database credentials_bench on 127.0.0.1)
+and memcached (CACHE_URL).
 """
 
 import argparse
@@ -20,7 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,9 +63,9 @@ class Scenario:
     body: dict | None = None
     token: str = "worker"  # "worker" (the LMS's staff service user), "learner" or "" (anonymous)
     unique_username: bool = False  # POST bodies get a fresh username per request ("__USERNAME__")
-    upstream_rps: float | None = None
-    path_from_seed: str | None = None  # key of the seed result holding the path (when it needs ids)
-    extra: dict = field(default_factory=dict)
+    server: str = "warm"  # "cold": the server whose certificate page and record caches are off
+    write: bool = False  # also run at --high-connections
+    target: float | None = None  # must reach at least 1/target of the /health/ floor (issue 20)
 
 
 def seeded_paths():
@@ -72,8 +79,10 @@ def seeded_paths():
     return {**values, **records_seed.seed_records(seed.seed_site(), learner=BENCH_LEARNER)}
 
 
+VISIBLE_DATE = [{"name": "visible_date", "value": "2024-05-11T00:00:00Z"}]
+
 SCENARIOS = [
-    Scenario("health (floor)", "/health/", token="", upstream_rps=886),
+    Scenario("health (floor)", "/health/", token=""),
     Scenario(
         "issue course credential, new learner",
         "/api/v2/credentials/",
@@ -81,10 +90,11 @@ SCENARIOS = [
         body={
             "username": "__USERNAME__",
             "credential": {"course_run_key": "__COURSE_RUN__", "mode": "verified"},
-            "attributes": [{"name": "visible_date", "value": "2024-05-11T00:00:00Z"}],
+            "attributes": VISIBLE_DATE,
         },
         unique_username=True,
-        upstream_rps=116,
+        write=True,
+        target=6,
     ),
     Scenario(
         "re-issue program credential",
@@ -94,16 +104,35 @@ SCENARIOS = [
             "username": BENCH_LEARNER,
             "lms_user_id": 7,
             "credential": {"program_uuid": "__PROGRAM_UUID__"},
-            "attributes": [{"name": "visible_date", "value": "2024-05-11T00:00:00Z"}],
+            "attributes": VISIBLE_DATE,
         },
-        upstream_rps=96,
+        write=True,
+        target=5,
     ),
-    Scenario("list a learner's credentials (20)", f"/api/v2/credentials/?username={BENCH_LEARNER}", upstream_rps=106),
     Scenario(
-        "certificate page, anonymous, warm cache",
+        # The LMS's grade sink: the learner's grade in a run, posted again as it changes.
+        "post a grade",
+        "/api/v2/grades/",
+        method="POST",
+        body={
+            "username": BENCH_LEARNER,
+            "course_run": "__COURSE_RUN__",
+            "letter_grade": "A",
+            "percent_grade": 0.91,
+            "verified": True,
+            "lms_last_updated_at": "2026-01-01T00:00:00Z",
+        },
+        write=True,
+        target=5,
+    ),
+    Scenario("list a learner's credentials (20)", f"/api/v2/credentials/?username={BENCH_LEARNER}"),
+    Scenario("certificate page, anonymous, warm cache", "/credentials/__PROGRAM_CREDENTIAL_UUID__/", token=""),
+    Scenario(
+        "certificate page, cold",
         "/credentials/__PROGRAM_CREDENTIAL_UUID__/",
         token="",
-        upstream_rps=91,
+        server="cold",
+        target=5,
     ),
     # Verifiable credentials (issue 16): the signed OB 3.0 credential, cached until the credential changes.
     Scenario(
@@ -112,11 +141,13 @@ SCENARIOS = [
         token="",
     ),
     # Learner records (issue 5): the same record builder behind the JSON API, the page and the CSV.
+    Scenario("program record JSON, 1 course", "/records/api/v1/program_records/__RECORD_PROGRAM_1__/", token="learner"),
     Scenario(
-        "program record JSON, 1 course",
+        "program record JSON, 1 course, cold",
         "/records/api/v1/program_records/__RECORD_PROGRAM_1__/",
         token="learner",
-        upstream_rps=60,
+        server="cold",
+        target=6,
     ),
     Scenario(
         "program record JSON, 10 courses", "/records/api/v1/program_records/__RECORD_PROGRAM_10__/", token="learner"
@@ -185,35 +216,42 @@ def parse_wrk(output):
     return {"rps": rps, "p50": latency_ms(50), "p99": latency_ms(99), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def statements_per_request(scenario, body, headers, seed):
-    """SQL statements of one request, in-process with the same settings (second request: caches warm)."""
+def statements_per_request(scenario, path, body, headers):
+    """Statements one request sends, as the database counts them: on MariaDB/MySQL the session's `Questions`
+    (so BEGIN, COMMIT, SET autocommit and savepoints count), measured in-process on the request's own
+    connection with the same settings; elsewhere Django's query log. Third request of three: caches warm."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from bench.statements import questions
 
     client = Client(HTTP_HOST=HOST)
     meta = {
         f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items() if name != "Content-Type"
     }
-    counts = []
+    count = None
     for attempt in range(3):
         request_body = body.replace("__USERNAME__", f"stmt_{time.time_ns()}_{attempt}") if body else None
+        connection.ensure_connection()
+        before = questions(connection)
         with CaptureQueriesContext(connection) as queries:
             if scenario.method == "POST":
-                client.post(scenario.path, request_body, content_type="application/json", **meta)
+                client.post(path, request_body, content_type="application/json", **meta)
             else:
-                client.get(substitute(scenario.path, seed), **meta)
-        counts.append(len(queries))
-    return counts[-1]
+                client.get(path, **meta)
+        after = questions(connection)
+        count = after - before - 1 if before is not None else len(queries)  # - 1: the second SHOW STATUS
+    return count
 
 
-def wait_for_server(process, timeout=30):
+def wait_for_server(process, port=PORT, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit("gunicorn exited; see var/bench/server.log")
         try:
-            with urllib.request.urlopen(f"{BASE_URL}/health/", timeout=1) as response:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -221,20 +259,10 @@ def wait_for_server(process, timeout=30):
     raise SystemExit("the server did not answer /health/ in time")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (default 10)")
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--only", help="run only scenarios whose name contains this text")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install wrk")
-
+def prepare_database_and_environment():
+    """A fresh, migrated benchmark database (so runs are comparable) and the server environment in
+    os.environ. Returns the environment."""
     os.environ.update(SERVER_ENV)
-    log_dir = REPO / "var" / "bench"
-    log_dir.mkdir(parents=True, exist_ok=True)
     if SERVER_ENV["DATABASE_URL"].startswith("mysql"):
         database = SERVER_ENV["DATABASE_URL"].rsplit("/", 1)[1]
         subprocess.run(
@@ -243,7 +271,6 @@ def main():
                 "-uroot",
                 "-h127.0.0.1",
                 "-e",
-                # A fresh database every run, so runs are comparable (no rows left by the last one).
                 f"DROP DATABASE IF EXISTS {database}; "
                 f"CREATE DATABASE {database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
             ],
@@ -252,16 +279,21 @@ def main():
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, check=True)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, check=True)
-    seed = seeded_paths()
-    import logging
+    return dict(os.environ)
 
-    logging.getLogger("credentials.request").setLevel(logging.WARNING)  # the in-process statement counts
 
-    tokens = {"worker": mint_token("bench_worker", True), "learner": mint_token(BENCH_LEARNER, False), "": None}
-    with open(log_dir / "server.log", "w") as server_log:
-        server = subprocess.Popen(
+def bench_tokens():
+    return {"worker": mint_token("bench_worker", True), "learner": mint_token(BENCH_LEARNER, False), "": None}
+
+
+def start_server(*, workers, port=PORT, extra_env=None, log_name="server.log"):
+    """gunicorn with the production settings, its output in var/bench/<log_name>."""
+    log_dir = REPO / "var" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / log_name, "w") as server_log:
+        return subprocess.Popen(
             [
-                str(Path(python).parent / "gunicorn"),
+                str(Path(sys.executable).parent / "gunicorn"),
                 "-c",
                 "credentials/gunicorn_conf.py",
                 "credentials.wsgi:application",
@@ -270,71 +302,158 @@ def main():
             stdout=server_log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "GUNICORN_WORKERS": str(args.workers), "GUNICORN_BIND": f"{HOST}:{PORT}"},
+            env={
+                **os.environ,
+                **(extra_env or {}),
+                "GUNICORN_WORKERS": str(workers),
+                "GUNICORN_BIND": f"{HOST}:{port}",
+            },
         )
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=10)
+
+
+def request_of(scenario, seed, tokens):
+    """(path, body, headers) of a scenario with this run's seeded values."""
+    headers = {"Content-Type": "application/json"} if scenario.body else {}
+    if tokens[scenario.token]:
+        headers["Authorization"] = f"JWT {tokens[scenario.token]}"
+    body = substitute(scenario.body, seed) if scenario.body else None
+    return substitute(scenario.path, seed), body, headers
+
+
+def run_wrk(base_url, path, script, *, duration, threads, connections):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script]
+    result = subprocess.run([*command, f"{base_url}{path}"], capture_output=True, text=True, check=True)
+    return parse_wrk(result.stdout)
+
+
+class RetryCounter:
+    """Counts the retries of issuing and grading transactions (deadlocks, lock waits, unique-key races) that
+    the servers logged, from the log files' growth since the last call."""
+
+    def __init__(self, *paths):
+        self.paths = paths
+        self.offsets = dict.fromkeys(paths, 0)
+
+    def since_last(self):
+        retries = 0
+        for path in self.paths:
+            with open(path, "rb") as log_file:
+                log_file.seek(self.offsets[path])
+                for line in log_file:
+                    if b'"Retrying ' in line:
+                        retries += 1
+                self.offsets[path] = log_file.tell()
+        return retries
+
+
+def load(scenario, base_url, path, body, headers, *, duration, threads, connections):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(scenario, body, headers))
     try:
-        wait_for_server(server)
+        subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-s", script.name, f"{base_url}{path}"], capture_output=True)
+        return run_wrk(base_url, path, script.name, duration=duration, threads=threads, connections=connections)
+    finally:
+        os.unlink(script.name)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (default 10)")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--high-connections", type=int, default=16, help="write scenarios again at -c this (0: no)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--only", help="run only scenarios whose name contains this text")
+    parser.add_argument("--bulk", type=int, default=10_000, help="course credentials of the bulk run (0: skip)")
+    parser.add_argument("--bulk-clients", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+
+    prepare_database_and_environment()
+    seed = seeded_paths()
+    import logging
+
+    logging.getLogger("credentials.request").setLevel(logging.WARNING)  # the in-process statement counts
+    tokens = bench_tokens()
+    log_dir = REPO / "var" / "bench"
+    servers = {
+        "warm": start_server(workers=args.workers),
+        # Every view a first view: the certificate page and record caches off (TTL 0).
+        "cold": start_server(
+            workers=args.workers,
+            port=PORT + 1,
+            extra_env={"CERTIFICATE_PAGE_CACHE_TTL": "0", "RECORD_CACHE_TTL": "0"},
+            log_name="server-cold.log",
+        ),
+    }
+    ports = {"warm": PORT, "cold": PORT + 1}
+    retries = RetryCounter(log_dir / "server.log", log_dir / "server-cold.log")
+    try:
+        for name, server in servers.items():
+            wait_for_server(server, ports[name])
+        print(f"gunicorn {args.workers} workers; wrk -t{args.threads} -c{args.connections}, {args.duration} s each")
         rows = []
         for scenario in SCENARIOS:
             if args.only and args.only not in scenario.name:
                 continue
-            headers = {"Content-Type": "application/json"} if scenario.body else {}
-            if tokens[scenario.token]:
-                headers["Authorization"] = f"JWT {tokens[scenario.token]}"
-            body = substitute(scenario.body, seed) if scenario.body else None
-            path = substitute(scenario.path, seed)
-            statements = statements_per_request(scenario, body, headers, seed)
-            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-                script.write(wrk_script(scenario, body, headers))
-            warmup = subprocess.run(
-                ["wrk", "-t1", "-c1", "-d2s", "-s", script.name, f"{BASE_URL}{path}"], capture_output=True, text=True
-            )
-            del warmup
-            result = subprocess.run(
-                [
-                    "wrk",
-                    f"-t{args.threads}",
-                    f"-c{args.connections}",
-                    f"-d{args.duration}s",
-                    "--latency",
-                    "-s",
-                    script.name,
-                    f"{BASE_URL}{path}",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            os.unlink(script.name)
-            numbers = parse_wrk(result.stdout)
-            rows.append((scenario, numbers, statements))
-            print_row(scenario, numbers, statements)
+            path, body, headers = request_of(scenario, seed, tokens)
+            statements = statements_per_request(scenario, path, body, headers)
+            base_url = f"http://{HOST}:{ports[scenario.server]}"
+            retries.since_last()
+            options = {"duration": args.duration, "threads": args.threads}
+            numbers = load(scenario, base_url, path, body, headers, connections=args.connections, **options)
+            numbers["retries"] = retries.since_last()
+            high = None
+            if scenario.write and args.high_connections:
+                high = load(scenario, base_url, path, body, headers, connections=args.high_connections, **options)
+                high["retries"] = retries.since_last()
+            rows.append((scenario, numbers, high, statements))
+            print_row(scenario, numbers, high, statements, args.high_connections)
+        if args.bulk and not args.only:
+            from bench import bulk
+
+            bulk.run(f"http://{HOST}:{PORT}", seed, tokens, total=args.bulk, clients=args.bulk_clients, retries=retries)
         print_summary(rows)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        for server in servers.values():
+            stop_server(server)
 
 
-def print_row(scenario, numbers, statements):
-    upstream = (
-        f"{numbers['rps'] / scenario.upstream_rps:5.1f}x upstream ({scenario.upstream_rps:g})"
-        if scenario.upstream_rps
-        else ""
-    )
+def describe(numbers):
     errors = f"  NON-2XX: {numbers['non_2xx']}" if numbers["non_2xx"] else ""
-    print(
-        f"{scenario.name:42} {numbers['rps']:8.1f} req/s  p50 {numbers['p50']:7.2f} ms  p99 {numbers['p99']:7.2f} ms"
-        f"  {statements:3d} SQL/req  {upstream}{errors}",
-        flush=True,
+    return (
+        f"{numbers['rps']:8.1f} req/s  p50 {numbers['p50']:7.2f} ms  p99 {numbers['p99']:7.2f} ms"
+        f"  {numbers['retries']} retries{errors}"
     )
+
+
+def print_row(scenario, numbers, high, statements, high_connections):
+    print(f"{scenario.name:44} {describe(numbers)}  {statements:3d} statements/req", flush=True)
+    if high is not None:
+        change = (high["rps"] / numbers["rps"] - 1) * 100 if numbers["rps"] else float("nan")
+        label = f"  at -c{high_connections}"
+        print(f"{label:44} {describe(high)}  {change:+5.1f}% vs -c4", flush=True)
 
 
 def print_summary(rows):
-    floor = next((numbers["rps"] for scenario, numbers, _ in rows if scenario.name.startswith("health")), None)
-    if floor:
-        print(f"\n/health/ floor: {floor:.1f} req/s. Ratio to the floor:")
-        for scenario, numbers, _ in rows:
-            print(f"  {scenario.name:42} {floor / numbers['rps']:5.2f}x slower than /health/")
+    """Each scenario as a share of the same run's /health/ floor, with the issue's target where it has one."""
+    floor = next((numbers["rps"] for scenario, numbers, _, _ in rows if scenario.name.startswith("health")), None)
+    if not floor:
+        return
+    print(f"\n/health/ floor: {floor:.1f} req/s. Each scenario as a share of it (1/N: N times slower):")
+    for scenario, numbers, _, _ in rows:
+        share = numbers["rps"] / floor
+        verdict = ""
+        if scenario.target:
+            met = share >= 1 / scenario.target
+            verdict = f"target >= 1/{scenario.target:g}: {'met' if met else 'NOT MET'}"
+        print(f"  {scenario.name:44} 1/{1 / share if share else float('inf'):5.2f}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -60,10 +60,15 @@ def get_json(name, default=None):
         raise ImproperlyConfigured(f"{name} must be valid JSON: {exc}") from exc
 
 
+MYSQL_ENGINE = "credentials.apps.core.mysql"
+
+
 def database_from_url(url, conn_max_age=0):
     """``sqlite:///path`` or ``mysql://user:pass@host:port/name`` → a DATABASES entry."""
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     if config["ENGINE"] == "django.db.backends.mysql":
+        # Django's backend, opening transactions with BEGIN (one statement instead of two; core/mysql/base.py).
+        config["ENGINE"] = MYSQL_ENGINE
         config.setdefault("OPTIONS", {}).update(
             {
                 "charset": "utf8mb4",

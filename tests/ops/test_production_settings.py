@@ -105,7 +105,7 @@ def test_mysql_connections_are_kept_and_checked_before_reuse():
         "DATABASES"
     ]["default"]
 
-    assert database["ENGINE"] == "django.db.backends.mysql"
+    assert database["ENGINE"] == "credentials.apps.core.mysql"  # Django's, opening transactions with BEGIN
     assert (database["HOST"], database["NAME"], database["USER"]) == ("db.internal", "credentials", "credentials")
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True

@@ -46,6 +46,7 @@ def save_grade(*, username, course_run, **fields):
         except IntegrityError:
             if attempt == 2:
                 raise
+            log.info("Retrying the grade of %s in %s after a concurrent first grade", username, course_run.key)
     raise AssertionError("unreachable")
 
 
