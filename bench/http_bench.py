@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,11 +223,12 @@ def statements_per_request(scenario, path, body, headers):
     connection with the same settings; elsewhere Django's query log. Third request of three: caches warm."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from bench.statements import questions
 
     client = Client(HTTP_HOST=HOST)
+    cold = override_settings(CERTIFICATE_PAGE_CACHE_TTL=0, RECORD_CACHE_TTL=0)
     meta = {
         f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items() if name != "Content-Type"
     }
@@ -235,7 +237,7 @@ def statements_per_request(scenario, path, body, headers):
         request_body = body.replace("__USERNAME__", f"stmt_{time.time_ns()}_{attempt}") if body else None
         connection.ensure_connection()
         before = questions(connection)
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as queries, cold if scenario.server == "cold" else nullcontext():
             if scenario.method == "POST":
                 client.post(path, request_body, content_type="application/json", **meta)
             else:

@@ -191,6 +191,12 @@ LMS_USER_LOOKUP_TIMEOUT = float(env.get_str("LMS_USER_LOOKUP_TIMEOUT", "3"))
 BACKEND_SERVICE_RETRIES = env.get_int("BACKEND_SERVICE_RETRIES", 3)
 BACKEND_SERVICE_RETRY_BACKOFF = float(env.get_str("BACKEND_SERVICE_RETRY_BACKOFF", "0.5"))
 USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
+# Seconds the user a JWT names (claims copied, permissions loaded) is kept in the cache between its requests;
+# any change to the user, its groups or permissions drops it sooner (core/jwt_users.py). 0: sync every request.
+JWT_USER_CACHE_TTL = env.get_int("JWT_USER_CACHE_TTL", 300)
+# Seconds a certificate configuration (and a grade's course run) looked up by key is kept in the cache; any
+# change to configurations or the catalog retires it at once (core/generations.py).
+CONFIGURATION_CACHE_TTL = env.get_int("CONFIGURATION_CACHE_TTL", 3600)
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from credentials.apps.core import jwt_users
 from credentials.apps.core.clients import ServiceClient, ServiceError, fetch_image  # noqa: F401
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
@@ -27,6 +28,7 @@ from credentials.apps.core.generations import (  # noqa: F401  (the cache scheme
     CATALOG,
     CONFIGURATIONS,
     SITES,
+    cached_with_generations,
     new_generation,
     read_with_generations,
 )
@@ -81,6 +83,17 @@ def get_site_configuration(site):
 
 # JWT claim → User field (spec/integration.md §4.3). A claim that is absent or null changes nothing.
 JWT_USER_FIELDS = {"administrator": "is_staff", "email": "email", "full_name": "full_name", "user_id": "lms_user_id"}
+
+
+def user_for_jwt(username, payload):
+    """The user a verified JWT names, its claims copied on (sync_user_from_jwt), from the cache when this
+    identity's claims were copied already (core/jwt_users.py)."""
+    return jwt_users.user_for_jwt(username, payload, sync_user_from_jwt)
+
+
+def forget_users(*usernames):
+    """Tell the JWT user cache that these users changed through a queryset update (no signals)."""
+    jwt_users.forget(*usernames)
 
 
 def get_user_by_username(username):
@@ -329,6 +342,7 @@ def sync_lms_user_ids(*, site_configuration, limit=100, batch_size=10, pause_sec
 
     def apply(pk, lms_user_id):
         User.objects.filter(pk=pk, lms_user_id__isnull=True).update(lms_user_id=lms_user_id)
+        forget_users(*User.objects.filter(pk=pk).values_list("username", flat=True))
 
     return _sync_users_with_lms(
         users,
@@ -351,6 +365,7 @@ def reactivate_users_active_in_lms(*, site_configuration, batch_size=10, pause_s
 
     def apply(pk, is_active):
         User.objects.filter(pk=pk).update(is_active=True)
+        forget_users(*User.objects.filter(pk=pk).values_list("username", flat=True))
 
     return _sync_users_with_lms(
         users,

@@ -39,7 +39,7 @@ class JwtAuthentication(BaseAuthentication):
             SessionAuthentication().enforce_csrf(request)
         if payload.get("is_restricted"):
             raise PermissionDenied("Tokens of restricted applications may not use this API.")
-        return api.sync_user_from_jwt(username, payload), payload
+        return api.user_for_jwt(username, payload), payload
 
     def _token(self, request):
         """(token, came_from_cookie), or (None, False) when the request carries no JWT."""

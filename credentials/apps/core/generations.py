@@ -58,3 +58,16 @@ def new_generation(*scopes):
 
     start_at_commit.generation_scopes = scopes
     transaction.on_commit(start_at_commit)
+
+
+def cached_with_generations(key, scopes, build, timeout):
+    """``build()``'s value, kept under ``key`` with the scopes' generations: one cache round trip while it is
+    still right. A None value is never stored (the next call builds again)."""
+    generations, found = read_with_generations(scopes, [key])
+    entry = found.get(key)
+    if entry is not None and entry[0] == generations:
+        return entry[1]
+    value = build()
+    if value is not None:
+        cache.set(key, (generations, value), timeout)
+    return value

@@ -1,15 +1,21 @@
 """Certificate configurations: which program or course-run configuration a credential is issued from, and
 the upserts Studio and the LMS push (spec/models.md §3, spec/api.md §6)."""
 
+import hashlib
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from credentials.apps.catalog.models import CourseRun
+from credentials.apps.core import api as core_api
 from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
 
 log = logging.getLogger(__name__)
+
+# What a configuration returned by resolve_configuration is built from.
+CONFIGURATION_SCOPES = (core_api.CONFIGURATIONS, core_api.CATALOG)
 
 
 class ConfigurationError(Exception):
@@ -103,10 +109,28 @@ def upsert_course_certificate(*, site, course_id, certificate_type, certificate_
 
 def resolve_configuration(*, site, program_uuid=None, course_run_key=None, mode=None):
     """The configuration a POSTed credential names (spec/api.md §6.2): the site's active program
-    configuration, or the course run's, created when missing. Raises ConfigurationError."""
+    configuration, or the course run's, created when missing. Raises ConfigurationError.
+
+    The LMS posts thousands of credentials of one configuration at the end of a run: a configuration found is
+    kept in the cache with the generations of the configurations and the catalog (its program), so the next
+    post of it costs no statement; any change to either retires it (caching.py, catalog/caching.py)."""
     if program_uuid is not None:
-        return get_active_program_certificate(site=site, program_uuid=program_uuid)
-    return get_or_create_course_certificate(site=site, course_run_key=course_run_key, mode=mode)
+        key, build = (
+            f"program:{program_uuid}",
+            lambda: get_active_program_certificate(site=site, program_uuid=program_uuid),
+        )
+    else:
+        key = f"course-run:{hashlib.sha256(course_run_key.encode()).hexdigest()}"
+
+        def build():
+            return get_or_create_course_certificate(site=site, course_run_key=course_run_key, mode=mode)
+
+    configuration = core_api.cached_with_generations(
+        f"configuration-of:{site.pk}:{key}", CONFIGURATION_SCOPES, build, settings.CONFIGURATION_CACHE_TTL
+    )
+    if not configuration.is_active:  # unreachable for a fresh lookup; kept for a cache entry's sake
+        raise ConfigurationError("credential", "This certificate configuration is not active.")
+    return configuration
 
 
 def get_course_certificate_in_use(*, site, course_id):

@@ -2,6 +2,7 @@
 
 Program completion is the LMS's decision (§4.3): nothing here awards a program credential by itself."""
 
+import contextlib
 import logging
 import time
 
@@ -80,8 +81,24 @@ def _apply_date_override(credential, date, created):
         credential.forget_date_override()
 
 
-def _issue_once(*, username, configuration, status, attributes, date_override):
+def _changes_anything(credential, configuration, status, attributes, date_override):
+    """Whether issuing to an existing credential writes any row (a re-issue usually changes nothing)."""
+    if credential.status != status:
+        return True
+    stored = {attribute.name: attribute.value for attribute in credential.attributes.all()}  # prefetched
+    if any(stored.get(name) != value for name, value in attributes):
+        return True
+    if isinstance(configuration, CourseCertificate):
+        override = credential.get_date_override()
+        return override.date != date_override if (override and date_override) else bool(override or date_override)
+    return False
+
+
+def _issue_once(*, site, username, configuration, status, attributes, date_override):
     content_type = ContentType.objects.get_for_model(configuration)
+    # Read before any transaction: a re-issue that changes nothing then needs no BEGIN/COMMIT at all, and a
+    # first issue opens one only for its inserts. A concurrent first issue of the same credential makes the
+    # insert fail on the unique constraint, and the caller retries the whole call.
     credential = (
         UserCredential.objects.filter(
             username=username, credential_content_type=content_type, credential_id=configuration.pk
@@ -91,17 +108,22 @@ def _issue_once(*, username, configuration, status, attributes, date_override):
         .first()
     )
     created = credential is None
-    if created:
-        credential = UserCredential.objects.create(
-            username=username, credential_content_type=content_type, credential_id=configuration.pk, status=status
-        )
-        credential.forget_date_override()  # a new credential has none; saves a query when it is shown
-    else:
-        set_status(credential, status)
-    _merge_attributes(credential, attributes, created)
-    if isinstance(configuration, CourseCertificate):
-        _apply_date_override(credential, date_override, created)
-    credential.credential = configuration
+    writes = created or _changes_anything(credential, configuration, status, attributes, date_override)
+    with transaction.atomic() if writes else contextlib.nullcontext():
+        if created:
+            credential = UserCredential.objects.create(
+                username=username, credential_content_type=content_type, credential_id=configuration.pk, status=status
+            )
+            credential.forget_date_override()  # a new credential has none; saves a query when it is shown
+        else:
+            set_status(credential, status)
+        _merge_attributes(credential, attributes, created)
+        if isinstance(configuration, CourseCertificate):
+            _apply_date_override(credential, date_override, created)
+        credential.credential = configuration
+        if isinstance(configuration, ProgramCertificate):
+            # The outbox row commits with the change; with nothing changed it is a single insert of its own.
+            publish_program_certificate_event(credential, configuration, site)
     return credential, created
 
 
@@ -112,21 +134,19 @@ def issue_credential(
     configuration, attributes merged by name, the date override replaced (course runs only).
 
     Concurrent identical calls converge on one row: the unique constraints decide, and the loser of a
-    race retries the whole transaction (DESIGN.md §5.8). Returns (credential, created).
+    race retries the whole call (DESIGN.md §5.8). Returns (credential, created).
     """
     attributes = list(attributes)
     for attempt in range(1, ISSUE_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
-                credential, created = _issue_once(
-                    username=username,
-                    configuration=configuration,
-                    status=status,
-                    attributes=attributes,
-                    date_override=date_override,
-                )
-                if isinstance(configuration, ProgramCertificate):
-                    publish_program_certificate_event(credential, configuration, site)
+            credential, created = _issue_once(
+                site=site,
+                username=username,
+                configuration=configuration,
+                status=status,
+                attributes=attributes,
+                date_override=date_override,
+            )
             break
         except (IntegrityError, OperationalError) as exc:
             if attempt == ISSUE_ATTEMPTS or not _is_retryable(exc):

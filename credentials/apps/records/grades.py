@@ -1,10 +1,13 @@
 """Learners' grades in course runs, as the LMS pushes them (spec/models.md §6.1)."""
 
+import hashlib
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from credentials.apps.catalog.models import CourseRun
+from credentials.apps.core import api as core_api
 from credentials.apps.records.models import UserGrade
 
 log = logging.getLogger(__name__)
@@ -15,8 +18,16 @@ class GradeConflict(Exception):
 
 
 def get_course_run(*, site, key):
-    """The course run with this key in the site's catalog, or None (grades are site-scoped)."""
-    return CourseRun.objects.filter(key=key, course__site=site).select_related("course").first()
+    """The course run with this key in the site's catalog, or None (grades are site-scoped).
+
+    Every grade the LMS posts names its run: a run found is kept in the cache with the catalog's generation
+    (retired by any catalog change, catalog/caching.py), so the next grade of the run costs no statement."""
+    return core_api.cached_with_generations(
+        f"grade-course-run:{site.pk}:{hashlib.sha256(key.encode()).hexdigest()}",
+        (core_api.CATALOG,),
+        lambda: CourseRun.objects.filter(key=key, course__site=site).select_related("course").first(),
+        settings.CONFIGURATION_CACHE_TTL,
+    )
 
 
 def _is_stale(grade, lms_last_updated_at):
@@ -36,6 +47,7 @@ def save_grade(*, username, course_run, **fields):
                 grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
                 if grade is None:
                     return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+                grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
                 if _is_stale(grade, fields.get("lms_last_updated_at")):
                     log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
                     return grade, "stale"

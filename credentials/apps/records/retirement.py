@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from credentials.apps.core import api as core_api
 from credentials.apps.core.models import User
 from credentials.apps.credentials.models import UserCredential
 from credentials.apps.records.models import UserGrade
@@ -25,6 +26,7 @@ def replace_usernames(mappings):
                 User.objects.filter(username=current).update(username=new, full_name="", first_name="", last_name="")
                 UserCredential.objects.filter(username=current).update(username=new)
                 UserGrade.objects.filter(username=current).update(username=new)
+                core_api.forget_users(current, new)
             successful.append({current: new})
         except Exception:  # any database error fails this pair only
             log.exception("Username replacement %s -> %s failed", current, new)
