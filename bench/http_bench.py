@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,15 +191,18 @@ def wrk_script(scenario, body, headers):
         return f'wrk.method = "{scenario.method}"\n{lua_headers}'
     if not scenario.unique_username:
         return f'wrk.method = "{scenario.method}"\nwrk.body = {json.dumps(body)}\n{lua_headers}'
-    # Each wrk thread numbers its own requests; the thread id keeps usernames unique across threads.
+    # Each wrk thread numbers its own requests; the thread id keeps usernames unique across threads, and a
+    # random part unique across runs of the script (the warm-up, -c4, -c16).
     prefix, suffix = body.split("__USERNAME__")
     return f"""{lua_headers}
-local counter, thread_id = 0, 0
+-- thread_id is a global: thread:set() writes the thread's globals (a local here would shadow it).
+local counter = 0
+thread_id = 0
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("thread_id", threads) end
 function request()
   counter = counter + 1
-  local body = {json.dumps(prefix)} .. "u" .. thread_id .. "_" .. os.time() .. "_" .. counter .. {json.dumps(suffix)}
+  local body = {json.dumps(prefix)} .. "u{uuid.uuid4().hex[:8]}_" .. thread_id .. "_" .. counter .. {json.dumps(suffix)}
   return wrk.format("{scenario.method}", nil, nil, body)
 end
 """
@@ -315,7 +319,11 @@ def start_server(*, workers, port=PORT, extra_env=None, log_name="server.log"):
 
 def stop_server(server):
     os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
 
 
 def request_of(scenario, seed, tokens):
