@@ -91,9 +91,10 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench-catalog: copy_catalog of 1,000 programs from bench/fake_discovery.py on DATABASE_URL (default SQLite)
-bench-catalog: $(VENV)/.base-installed $(MYSQL_DRIVER) | var
-	$(BIN)/python bench/catalog_sync.py
+## bench-catalog: copy_catalog of 1,000 programs from bench/fake_discovery.py on MariaDB (BENCH_CATALOG_DATABASE_URL)
+BENCH_CATALOG_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench_catalog
+bench-catalog: $(VENV)/.base-installed $(VENV)/.mysql-installed | var
+	DATABASE_URL=$(BENCH_CATALOG_DATABASE_URL) $(BIN)/python bench/catalog_sync.py $(BENCH_ARGS)
 
 ## bench-http: the API (and pages) under gunicorn, production settings, MariaDB + memcached, loaded by wrk
 BENCH_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench
@@ -132,11 +133,11 @@ bench: bench-http bench-catalog bench-events bench-signing bench-portable
 .PHONY: bench bench-catalog bench-http bench-events bench-signing bench-portable
 
 ## soak: minutes of concurrent mixed traffic on gunicorn + MariaDB + a private memcached, then every acknowledged
-##       write checked in the database (bench/soak.py; not part of `make test`). SOAK_ARGS="--faults all" adds
+##       write checked in the database (bench/soak/; not part of `make test`). SOAK_ARGS="--faults all" adds
 ##       a MariaDB restart (private instance), a memcached kill and a hung LMS/discovery; --duration, --clients
 SOAK_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_soak
 soak: $(VENV)/.test-installed $(VENV)/.mysql-installed $(VENV)/.server-installed | var
-	SOAK_DATABASE_URL=$(SOAK_DATABASE_URL) $(BIN)/python bench/soak.py $(SOAK_ARGS)
+	SOAK_DATABASE_URL=$(SOAK_DATABASE_URL) $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 .PHONY: soak
 

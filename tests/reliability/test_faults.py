@@ -1,4 +1,4 @@
-"""The soak of bench/soak.py, short, with every fault at once: a MariaDB restart (a private instance), memcached
+"""The soak of bench/soak/, short, with every fault at once: a MariaDB restart (a private instance), memcached
 killed and restarted, and an LMS and discovery that accept connections and never answer. One run, several
 assertions on what it measured (the soak itself checks the database against every acknowledged write)."""
 
@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from bench.soak import OUTBOUND_CONNECT_TIMEOUT, OUTBOUND_READ_TIMEOUT, REPO, free_port
+from bench.soak.config import OUTBOUND_CONNECT_TIMEOUT, OUTBOUND_READ_TIMEOUT, REPO
+from bench.soak.processes import free_port
 
 pytestmark = pytest.mark.reliability
 
@@ -22,7 +23,8 @@ def soak(tmp_path_factory):
     summary_path = workdir / "summary.json"
     command = [
         sys.executable,
-        "bench/soak.py",
+        "-m",
+        "bench.soak",
         "--duration=24",
         "--clients=6",
         "--learners-per-client=2",
@@ -101,7 +103,7 @@ def test_copy_catalog_gives_up_on_a_hung_discovery_and_changes_nothing(soak):
 
 @pytest.fixture
 def private_mariadb(tmp_path):
-    from bench.soak import PrivateMariaDB
+    from bench.soak.processes import PrivateMariaDB
 
     server = PrivateMariaDB(tmp_path / "mariadb", free_port()).install().start()
     yield server
