@@ -6,7 +6,6 @@ from credentials.apps.catalog.models import (
     Course,
     CourseOwner,
     CourseRun,
-    Organization,
     Pathway,
     PathwayProgram,
     Program,
@@ -64,22 +63,6 @@ def prefetch_ordered(model, relation, *select_related):
     return Prefetch(links, queryset=through.objects.select_related(*related).order_by("sort_value", "id"))
 
 
-def get_program(*, site, uuid):
-    """The program with this uuid on this site, with its runs, courses and authors loaded; or None."""
-    return (
-        Program.objects.filter(site=site, uuid=uuid)
-        .prefetch_related(
-            prefetch_ordered(Program, "course_runs", "course"),
-            prefetch_ordered(Program, "authoring_organizations"),
-        )
-        .first()
-    )
-
-
 def get_course_runs_by_keys(keys):
     """Course runs with these keys, on any site (upstream looks runs up by key alone)."""
     return CourseRun.objects.filter(key__in=list(keys)).select_related("course")
-
-
-def get_organization(*, site, uuid):
-    return Organization.objects.filter(site=site, uuid=uuid).first()

@@ -40,7 +40,6 @@ from credentials.apps.credentials.listing import (
     attribute_pairs,
     credentials_on_site,
     filter_credentials,
-    get_credential,
     load_attribute_pairs,
     with_configuration_fields,
 )
@@ -88,7 +87,6 @@ __all__ = [
     "filter_visible",
     "get_active_program_certificate",
     "get_certificate",
-    "get_credential",
     "get_learner_name",
     "get_course_certificate_in_use",
     "get_or_create_course_certificate",

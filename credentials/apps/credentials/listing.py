@@ -90,8 +90,3 @@ def attribute_pairs(credential):
     if known is None:
         known = list(credential.attributes.order_by("id").values_list("name", "value"))
     return known
-
-
-def get_credential(*, site, uuid):
-    """The credential with this uuid whose configuration is on ``site``, or None."""
-    return credentials_on_site(site).filter(uuid=uuid).first()
