@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "credentials.apps.core.middleware.CurrentSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "waffle.middleware.WaffleMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a blocked records POST: RATELIMIT_VIEW answers 429
     "credentials.apps.core.middleware.DatabaseUnavailableMiddleware",  # database down: 503, not 500
 ]
 
@@ -340,3 +341,6 @@ LOGGING = logging_config(
     fmt=env.get_str("LOG_FORMAT", "text"),
     format_string=env.get_str("LOGGING_FORMAT_STRING", None),
 )
+
+# django-ratelimit (records share and send, spec/integration.md §5.4): its counters live in the default cache.
+RATELIMIT_VIEW = "credentials.apps.records.views.rate_limited"

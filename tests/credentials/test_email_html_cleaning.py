@@ -18,6 +18,8 @@ from credentials.apps.credentials.sanitizer import clean_html
         ),
         ('<a href="javascript:alert(1)" title="t">x</a>', '<a title="t">x</a>'),
         ('<a href=" JaVa\tScRiPt:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="&#106;avascript:alert(1)">x</a>', "<a>x</a>"),  # an entity-encoded scheme is still refused
+        ('<a href="https://example.com" target="_blank">x</a>', '<a href="https://example.com">x</a>'),
         ('<a href="mailto:help@example.com">mail</a>', '<a href="mailto:help@example.com">mail</a>'),
         ('<p style="color:red" class="x">styled</p>', "<p>styled</p>"),
         ("<ul><li>one<li>two</ul>", "<ul><li>one</li><li>two</li></ul>"),
