@@ -43,6 +43,20 @@ def merge_states(clients):
     return credentials, grades, shared, hot_uuids, hot_acknowledged
 
 
+def acknowledged_rows(states, rows, what, problems):
+    """([(key, state, row)] of the acknowledged writes whose row is stored, how many were lost)."""
+    found, lost = [], 0
+    for key, state in states.items():
+        if state.acknowledged == 0:
+            continue
+        if key in rows:
+            found.append((key, state, rows[key]))
+        else:
+            lost += 1
+            problems.append(f"acknowledged {what} {key} is missing")
+    return found, lost
+
+
 def check_database(world, credentials, grades, shared, hot_uuids, hot_acknowledged):
     """Compare the database with the acknowledged writes. Returns (numbers, problems)."""
     from django.db import connections
@@ -75,16 +89,9 @@ def check_database(world, credentials, grades, shared, hot_uuids, hot_acknowledg
         ): credential
         for credential in UserCredential.objects.prefetch_related("attributes").select_related("date_override")
     }
-    checked = lost = 0
-    for key, state in credentials.items():
-        if state.acknowledged == 0:
-            continue
-        row = rows.get(key)
-        if row is None:
-            lost += 1
-            problems.append(f"acknowledged credential {key} is missing")
-            continue
-        checked += 1
+    found, lost = acknowledged_rows(credentials, rows, "credential", problems)
+    checked = len(found)
+    for key, state, row in found:
         if len(state.uuids_seen) != 1 or str(row.uuid) not in state.uuids_seen:
             problems.append(f"{key}: uuid {row.uuid}, acknowledged {sorted(state.uuids_seen)}")
         if state.uncertain:
@@ -103,16 +110,9 @@ def check_database(world, credentials, grades, shared, hot_uuids, hot_acknowledg
     grade_rows = {(g.username, g.course_run.key): g for g in UserGrade.objects.select_related("course_run")}
     grade_duplicates = UserGrade.objects.values("username", "course_run").annotate(rows=Count("id")).filter(rows__gt=1)
     problems += [f"{row['rows']} grade rows for {row}" for row in grade_duplicates]
-    grades_checked = stale_ignored = 0
-    for key, state in grades.items():
-        if state.acknowledged == 0:
-            continue
-        row = grade_rows.get(key)
-        if row is None:
-            lost += 1
-            problems.append(f"acknowledged grade {key} is missing")
-            continue
-        grades_checked += 1
+    found, grades_lost = acknowledged_rows(grades, grade_rows, "grade", problems)
+    grades_checked, lost, stale_ignored = len(found), lost + grades_lost, 0
+    for key, state, row in found:
         stale_ignored += state.stale_ignored
         if state.uncertain or state.percent is None:
             continue

@@ -15,10 +15,16 @@ class Window:
     notes: dict = field(default_factory=dict)
 
 
-def restart_mariadb(mariadb, at, outage, windows, log):
+def open_window(name, at, windows):
+    """Wait until ``at`` (a time.monotonic() value), then record the fault's window as started."""
     time.sleep(max(0.0, at - time.monotonic()))
-    window = Window("mariadb-restart", time.monotonic())
+    window = Window(name, time.monotonic())
     windows.append(window)
+    return window
+
+
+def restart_mariadb(mariadb, at, outage, windows, log):
+    window = open_window("mariadb-restart", at, windows)
     log(f"fault: stopping MariaDB on port {mariadb.port} for {outage:g} s")
     mariadb.stop()
     window.notes["stopped_after_s"] = round(time.monotonic() - window.started, 2)
@@ -32,9 +38,7 @@ def restart_mariadb(mariadb, at, outage, windows, log):
 def freeze_mariadb(mariadb, at, outage, windows, log):
     """SIGSTOP then SIGCONT: a database that still holds its connections but answers nothing (a hung host or
     a network partition), unlike a restart, where connections are refused at once."""
-    time.sleep(max(0.0, at - time.monotonic()))
-    window = Window("mariadb-freeze", time.monotonic())
-    windows.append(window)
+    window = open_window("mariadb-freeze", at, windows)
     log(f"fault: freezing MariaDB on port {mariadb.port} for {outage:g} s")
     mariadb.process.send_signal(signal.SIGSTOP)
     time.sleep(outage)
@@ -44,9 +48,7 @@ def freeze_mariadb(mariadb, at, outage, windows, log):
 
 
 def kill_memcached(memcached, kill_at, restart_at, windows, log):
-    time.sleep(max(0.0, kill_at - time.monotonic()))
-    window = Window("memcached-kill", time.monotonic())
-    windows.append(window)
+    window = open_window("memcached-kill", kill_at, windows)
     log(f"fault: killing memcached on port {memcached.port}")
     memcached.kill()
     time.sleep(max(0.0, restart_at - time.monotonic()))

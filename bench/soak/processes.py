@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +22,17 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def popen_gunicorn(env, log, **popen):
+    """The service under gunicorn with its production configuration, from the repository's root."""
+    command = [str(BIN / "gunicorn"), "-c", "credentials/gunicorn_conf.py", "credentials.wsgi:application"]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, **popen)
+
+
+def refuse_taken(port, option):
+    if port_is_open(port):
+        raise RuntimeError(f"port {port} is taken: choose another {option}")
 
 
 def port_is_open(port):
@@ -50,20 +62,19 @@ def stop_process(process, *, sig=signal.SIGTERM, group=False, wait=60):
         process.wait()
 
 
+@dataclass
 class Memcached:
     """A memcached of our own (other engineers' tests flush the shared one)."""
 
-    def __init__(self, port):
-        self.port = port
-        self.process = None
+    port: int
+    process: subprocess.Popen | None = None
 
     @property
     def url(self):
         return f"memcached://127.0.0.1:{self.port}"
 
     def start(self):
-        if port_is_open(self.port):
-            raise RuntimeError(f"port {self.port} is taken: choose another --memcached-port")
+        refuse_taken(self.port, "--memcached-port")
         command = [shutil.which("memcached") or "/usr/bin/memcached", "-l", "127.0.0.1", "-p", str(self.port)]
         command += ["-U", "0", "-m", "64"] + (["-u", "root"] if os.geteuid() == 0 else [])
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -90,8 +101,7 @@ class PrivateMariaDB:
         return f"mysql://root:@127.0.0.1:{self.port}/{name}"
 
     def install(self):
-        if port_is_open(self.port):
-            raise RuntimeError(f"port {self.port} is taken: choose another --mariadb-port")
+        refuse_taken(self.port, "--mariadb-port")
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True)
         command = ["mariadb-install-db", "--no-defaults", f"--datadir={self.datadir}", "--skip-test-db"]
@@ -172,31 +182,26 @@ class BlackHole:
                 connection.close()
 
 
+@dataclass
 class Gunicorn:
     """``gunicorn -c credentials/gunicorn_conf.py credentials.wsgi:application``, as the image runs it."""
 
-    def __init__(self, env, port, log_path):
-        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-        self.port = port
-        self.log_path = log_path
-        self.process = None
+    env: dict
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    def __post_init__(self):
+        self.env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
 
     @property
     def base_url(self):
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        if port_is_open(self.port):
-            raise RuntimeError(f"port {self.port} is taken: choose another --port")
+        refuse_taken(self.port, "--port")
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "credentials/gunicorn_conf.py", "credentials.wsgi:application"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self.process = popen_gunicorn(self.env, log, start_new_session=True)
 
         def healthy():
             if self.process.poll() is not None:

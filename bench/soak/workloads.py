@@ -46,14 +46,9 @@ class Workloads:
             "date_override": {"date": date} if date else None,
             "attributes": [{"name": name, "value": value} for name, value in attributes.items()],
         }
-        response, certain = self.write(
-            "award course", "POST", "/api/v2/credentials/", expected=(201,), json=body, headers=self.auth(WORKER)
-        )
-        state.uncertain |= not certain
+        response = self.post_credential("award course", state, body, attributes)
         if response is None:
             return
-        self.acknowledge(state, response.json())
-        state.attributes.update(attributes)
         state.date_override = date
         if response.json()["date_override"] != ({"date": date} if date else None):
             self.content_errors.append(f"award course: date_override {response.json()['date_override']} != {date}")
@@ -70,14 +65,19 @@ class Workloads:
             "credential": {"type": "program", "program_uuid": self.world.program_uuid},
             "attributes": [{"name": name, "value": value} for name, value in attributes.items()],
         }
+        self.post_credential("award program", state, body, attributes)
+
+    def post_credential(self, op, state, body, attributes):
+        """POST the credential as the LMS does; record what an acknowledgement says. The response, or None."""
         response, certain = self.write(
-            "award program", "POST", "/api/v2/credentials/", expected=(201,), json=body, headers=self.auth(WORKER)
+            op, "POST", "/api/v2/credentials/", expected=(201,), json=body, headers=self.auth(WORKER)
         )
         state.uncertain |= not certain
         if response is None:
-            return
+            return None
         self.acknowledge(state, response.json())
         state.attributes.update(attributes)
+        return response
 
     def random_attributes(self):
         names = self.random.sample(ATTRIBUTE_NAMES, self.random.randint(0, 3))
@@ -169,31 +169,21 @@ class Workloads:
             self.hot_acknowledged += 1
 
     def list_own(self):
-        username = self.random.choice(self.learners)
-        response = self.call(
-            "list own",
-            "GET",
-            "/api/v2/credentials/",
-            expected=(200,),
-            throttle_ok=True,
-            params={"username": username},
-            headers=self.auth(username),
-        )
-        if response is not None and response.status_code == 200:
-            self.check_listing(username, response.json(), awarded_only=False)
+        self.list_credentials("list own", as_admin=False)
 
     def list_as_superuser(self):
+        self.list_credentials("list as superuser", as_admin=True)
+
+    def list_credentials(self, op, *, as_admin):
+        """A learner's credentials, listed by the learner (a throttled API), or awarded ones by a superuser."""
         username = self.random.choice(self.learners)
+        params = {"username": username, **({"status": "awarded"} if as_admin else {})}
+        headers = self.auth(ADMIN if as_admin else username)
         response = self.call(
-            "list as superuser",
-            "GET",
-            "/api/v2/credentials/",
-            expected=(200,),
-            params={"username": username, "status": "awarded"},
-            headers=self.auth(ADMIN),
+            op, "GET", "/api/v2/credentials/", expected=(200,), throttle_ok=not as_admin, params=params, headers=headers
         )
         if response is not None and response.status_code == 200:
-            self.check_listing(username, response.json(), awarded_only=True)
+            self.check_listing(username, response.json(), awarded_only=as_admin)
 
     def check_listing(self, username, body, *, awarded_only):
         """Read-your-writes: the list holds exactly this client's acknowledged credentials of the learner."""
@@ -243,51 +233,41 @@ class Workloads:
             return (200, 404)
         return (200,) if any(s.uuid for s in supporting) else (404,)
 
-    def records_list(self):
+    def signed_in_learner(self):
+        """(username, session) of one of this client's learners, signed in; None when signing in failed."""
         username = self.random.choice(self.learners)
         session = self.learner_session(username)
-        if session is not None:
-            self.call("records list", "GET", "/records/", expected=(200,), session=session)
+        return (username, session) if session is not None else None
+
+    def learner_page(self, op, path):
+        """(username, body) of a learner's own page answered 200; None otherwise (the call is recorded)."""
+        learner = self.signed_in_learner()
+        if learner is None:
+            return None
+        username, session = learner
+        response = self.call(op, "GET", path, expected=(200,), session=session)
+        if response is None or response.status_code != 200:
+            return None
+        return username, response.text
+
+    def records_list(self):
+        self.learner_page("records list", "/records/")
 
     def record_page(self):
-        username = self.random.choice(self.learners)
-        session = self.learner_session(username)
-        if session is None:
-            return
-        response = self.call(
-            "record page",
-            "GET",
-            f"/records/programs/{uuid.UUID(self.world.program_uuid).hex}/",
-            expected=(200,),
-            session=session,
-        )
-        if (
-            response is not None
-            and response.status_code == 200
-            and self.world.full_names[username] not in response.text
-        ):
-            self.content_errors.append(f"record page of {username} does not name the learner")
+        page = self.learner_page("record page", f"/records/programs/{uuid.UUID(self.world.program_uuid).hex}/")
+        if page and self.world.full_names[page[0]] not in page[1]:
+            self.content_errors.append(f"record page of {page[0]} does not name the learner")
 
     def record_csv(self):
-        username = self.random.choice(self.learners)
-        session = self.learner_session(username)
-        if session is None:
-            return
-        response = self.call(
-            "record csv",
-            "GET",
-            f"/records/programs/{uuid.UUID(self.world.program_uuid).hex}/csv",
-            expected=(200,),
-            session=session,
-        )
-        if response is not None and response.status_code == 200 and username not in response.text:
-            self.content_errors.append(f"record CSV of {username} does not name the learner")
+        page = self.learner_page("record csv", f"/records/programs/{uuid.UUID(self.world.program_uuid).hex}/csv")
+        if page and page[0] not in page[1]:
+            self.content_errors.append(f"record CSV of {page[0]} does not name the learner")
 
     def share(self):
-        username = self.random.choice(self.learners)
-        session = self.learner_session(username)
-        if session is None:
+        learner = self.signed_in_learner()
+        if learner is None:
             return
+        username, session = learner
         if "credentials_csrftoken" not in session.cookies:
             self.call("csrf token", "GET", "/csrf/api/v1/token", expected=(200,), session=session)
         token = session.cookies.get("credentials_csrftoken", "")

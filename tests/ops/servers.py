@@ -18,22 +18,12 @@ from pathlib import Path
 
 import requests
 
+from bench.soak.processes import free_port, popen_gunicorn, port_is_open
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the virtualenv's bin/: gunicorn is installed beside python
 SECRET_KEY = "ops-tests-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"
 STARTUP_ATTEMPTS = 600  # × 0.1 s
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_is_open(port):
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def production_env(**overrides):
@@ -83,13 +73,7 @@ class Gunicorn:
 
     def start(self):
         with open(self.log_path, "ab") as log_file:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "credentials/gunicorn_conf.py", "credentials.wsgi:application"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+            self.process = popen_gunicorn(self.env, log_file)
         workers = int(self.env.get("GUNICORN_WORKERS") or 2)
         for _ in range(STARTUP_ATTEMPTS):
             if self.process.poll() is not None:

@@ -5,23 +5,10 @@ Saves, deletes and many-to-many changes of any catalog row arrive as model signa
 copy_catalog send none, so the sync starts a new generation itself once a site's changes are committed.
 """
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from credentials.apps.catalog.models import (
-    Course,
-    CourseOwner,
-    CourseRun,
-    Organization,
-    Pathway,
-    PathwayProgram,
-    Program,
-    ProgramAuthoringOrganization,
-    ProgramCourseRun,
-)
 from credentials.apps.core import api as core_api
-
-ROWS = (Organization, Course, CourseRun, Program, Pathway)
-LINKS = (CourseOwner, ProgramCourseRun, ProgramAuthoringOrganization, PathwayProgram)
 
 
 def catalog_changed(**kwargs):
@@ -29,9 +16,10 @@ def catalog_changed(**kwargs):
 
 
 def connect():
-    """Called once, from CatalogConfig.ready()."""
-    for model in (*ROWS, *LINKS):
-        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog_changed.save.{model.__name__}")
-        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog_changed.delete.{model.__name__}")
-    for link in LINKS:  # Model.<relation>.add()/.set()/.clear() on the ordered relations
-        m2m_changed.connect(catalog_changed, sender=link, dispatch_uid=f"catalog_changed.m2m.{link.__name__}")
+    """Called once, from CatalogConfig.ready(): every model of the catalog app, rows and ordered links alike
+    (a link's m2m_changed comes from Model.<relation>.add()/.set()/.clear())."""
+    for model in apps.get_app_config("catalog").get_models():
+        name = model.__name__
+        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog_changed.save.{name}")
+        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog_changed.delete.{name}")
+        m2m_changed.connect(catalog_changed, sender=model, dispatch_uid=f"catalog_changed.m2m.{name}")

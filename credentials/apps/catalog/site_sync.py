@@ -7,18 +7,8 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from credentials.apps.catalog import models as catalog
 from credentials.apps.catalog.discovery_items import CatalogDataError, course_run_values, item_text, item_uuid
-from credentials.apps.catalog.models import (
-    Course,
-    CourseOwner,
-    CourseRun,
-    Organization,
-    Pathway,
-    PathwayProgram,
-    Program,
-    ProgramAuthoringOrganization,
-    ProgramCourseRun,
-)
 from credentials.apps.catalog.sync_results import MODEL_TYPES, RESOURCES, SyncProgress
 from credentials.apps.catalog.sync_writes import BATCH_SIZE, protected_by, reload_created, sync_ordered_links
 
@@ -41,14 +31,18 @@ class SiteSync:
 
     def run(self):
         changes = self.result.changes
-        self.organization_ids = dict(Organization.objects.filter(site=self.site).values_list("uuid", "pk"))
+        self.organization_ids = dict(catalog.Organization.objects.filter(site=self.site).values_list("uuid", "pk"))
         changes["organizations"].existing = set(self.organization_ids)
-        changes["courses"].existing = set(Course.objects.filter(site=self.site).values_list("uuid", flat=True))
+        changes["courses"].existing = set(catalog.Course.objects.filter(site=self.site).values_list("uuid", flat=True))
         changes["course_runs"].existing = set(
-            CourseRun.objects.filter(course__site=self.site).values_list("uuid", flat=True)
+            catalog.CourseRun.objects.filter(course__site=self.site).values_list("uuid", flat=True)
         )
-        changes["programs"].existing = set(Program.objects.filter(site=self.site).values_list("uuid", flat=True))
-        changes["pathways"].existing = set(Pathway.objects.filter(site=self.site).values_list("uuid", flat=True))
+        changes["programs"].existing = set(
+            catalog.Program.objects.filter(site=self.site).values_list("uuid", flat=True)
+        )
+        changes["pathways"].existing = set(
+            catalog.Pathway.objects.filter(site=self.site).values_list("uuid", flat=True)
+        )
 
         handlers = {
             "organizations": self._organizations,
@@ -105,8 +99,8 @@ class SiteSync:
                 "name": item_text(item.get("name")),
                 "certificate_logo_image_url": item.get("certificate_logo_image_url"),
             }
-        existing = {org.uuid: org for org in Organization.objects.filter(site=self.site, uuid__in=list(wanted))}
-        rows, _, _ = self._upsert("organizations", Organization, wanted, existing, len(items))
+        existing = {org.uuid: org for org in catalog.Organization.objects.filter(site=self.site, uuid__in=list(wanted))}
+        rows, _, _ = self._upsert("organizations", catalog.Organization, wanted, existing, len(items))
         self.organization_ids.update((org_uuid, org.pk) for org_uuid, org in rows.items())
 
     def _courses(self, items):
@@ -125,16 +119,20 @@ class SiteSync:
                 for owner in item.get("owners") or []
             ]
             runs_by_course[course_uuid] = [course_run_values(run, title) for run in item.get("course_runs") or []]
-        existing = {course.uuid: course for course in Course.objects.filter(site=self.site, uuid__in=list(wanted))}
-        rows, created, updated = self._upsert("courses", Course, wanted, existing, len(items))
+        existing = {
+            course.uuid: course for course in catalog.Course.objects.filter(site=self.site, uuid__in=list(wanted))
+        }
+        rows, created, updated = self._upsert("courses", catalog.Course, wanted, existing, len(items))
 
         relinked = sync_ordered_links(
-            CourseOwner, "course_id", "organization_id", {rows[key].pk: owners[key] for key in rows}
+            catalog.CourseOwner, "course_id", "organization_id", {rows[key].pk: owners[key] for key in rows}
         )
         self._count_relinked("courses", relinked, rows, created, updated)
 
         course_ids = [course.pk for course in rows.values()]
-        existing_runs = {(run.course_id, run.uuid): run for run in CourseRun.objects.filter(course_id__in=course_ids)}
+        existing_runs = {
+            (run.course_id, run.uuid): run for run in catalog.CourseRun.objects.filter(course_id__in=course_ids)
+        }
         wanted_runs, fetched_runs = {}, 0
         for course_uuid, runs in runs_by_course.items():
             course_id = rows[course_uuid].pk
@@ -142,7 +140,12 @@ class SiteSync:
                 wanted_runs[(course_id, values["uuid"])] = {"course_id": course_id, **values}
                 fetched_runs += 1
         self._upsert(
-            "course_runs", CourseRun, wanted_runs, existing_runs, fetched_runs, seen=(key[1] for key in wanted_runs)
+            "course_runs",
+            catalog.CourseRun,
+            wanted_runs,
+            existing_runs,
+            fetched_runs,
+            seen=(key[1] for key in wanted_runs),
         )
 
     def _programs(self, items):
@@ -155,7 +158,7 @@ class SiteSync:
                 "uuid": program_uuid,
                 "title": item_text(item.get("title")),
                 "type": item_text(item.get("type")),
-                "status": item.get("status") or Program.ACTIVE,
+                "status": item.get("status") or catalog.Program.ACTIVE,
                 "type_slug": item_text(type_attrs.get("slug")),
                 "total_hours_of_effort": item.get("total_hours_of_effort"),
             }
@@ -168,8 +171,10 @@ class SiteSync:
                 for course in item.get("courses") or []
                 for run in course.get("course_runs") or []
             ]
-        existing = {program.uuid: program for program in Program.objects.filter(site=self.site, uuid__in=list(wanted))}
-        rows, created, updated = self._upsert("programs", Program, wanted, existing, len(items))
+        existing = {
+            program.uuid: program for program in catalog.Program.objects.filter(site=self.site, uuid__in=list(wanted))
+        }
+        rows, created, updated = self._upsert("programs", catalog.Program, wanted, existing, len(items))
 
         # Site-scoped, unlike upstream: two sites may hold the same course-run uuid. Filtering on the course
         # uuids too lets the database start from the (site, uuid) index of courses; runs have no uuid index.
@@ -177,7 +182,7 @@ class SiteSync:
         run_uuids = {run_uuid for refs in run_refs.values() for _, run_uuid in refs}
         run_ids = {
             (course_uuid, run_uuid): pk
-            for run_uuid, course_uuid, pk in CourseRun.objects.filter(
+            for run_uuid, course_uuid, pk in catalog.CourseRun.objects.filter(
                 course__site=self.site, course__uuid__in=list(course_uuids), uuid__in=list(run_uuids)
             ).values_list("uuid", "course__uuid", "pk")
         }
@@ -193,19 +198,19 @@ class SiteSync:
                         "discovery did not return; the run was left out of the program"
                     )
         relinked = sync_ordered_links(
-            ProgramAuthoringOrganization,
+            catalog.ProgramAuthoringOrganization,
             "program_id",
             "organization_id",
             {rows[key].pk: authors[key] for key in rows},
         )
-        relinked |= sync_ordered_links(ProgramCourseRun, "program_id", "course_run_id", program_runs)
+        relinked |= sync_ordered_links(catalog.ProgramCourseRun, "program_id", "course_run_id", program_runs)
         self._count_relinked("programs", relinked, rows, created, updated)
 
     def _pathways(self, items):
         wanted, program_refs = {}, {}
         for item in items:
             pathway_uuid = item_uuid(item, "pathway")
-            status = item.get("status") or Pathway.PUBLISHED
+            status = item.get("status") or catalog.Pathway.PUBLISHED
             wanted[pathway_uuid] = {
                 "site_id": self.site.pk,
                 "uuid": pathway_uuid,
@@ -213,19 +218,21 @@ class SiteSync:
                 "email": item_text(item.get("email")),
                 "org_name": item_text(item.get("org_name")),
                 "status": status,
-                "pathway_type": item.get("pathway_type") or Pathway.CREDIT,
+                "pathway_type": item.get("pathway_type") or catalog.Pathway.CREDIT,
             }
             # Only a published pathway links its programs (spec/integration.md §3.1).
-            published = status == Pathway.PUBLISHED
+            published = status == catalog.Pathway.PUBLISHED
             program_refs[pathway_uuid] = (
                 [item_uuid(p, "pathway program") for p in item.get("programs") or []] if published else []
             )
-        existing = {pathway.uuid: pathway for pathway in Pathway.objects.filter(site=self.site, uuid__in=list(wanted))}
-        rows, created, updated = self._upsert("pathways", Pathway, wanted, existing, len(items))
+        existing = {
+            pathway.uuid: pathway for pathway in catalog.Pathway.objects.filter(site=self.site, uuid__in=list(wanted))
+        }
+        rows, created, updated = self._upsert("pathways", catalog.Pathway, wanted, existing, len(items))
 
         wanted_programs = {program_uuid for refs in program_refs.values() for program_uuid in refs}
         program_ids = dict(
-            Program.objects.filter(site=self.site, uuid__in=list(wanted_programs)).values_list("uuid", "pk")
+            catalog.Program.objects.filter(site=self.site, uuid__in=list(wanted_programs)).values_list("uuid", "pk")
         )
         links = {}
         for pathway_uuid, refs in program_refs.items():
@@ -235,7 +242,7 @@ class SiteSync:
                     f'published pathway "{pathway_uuid}" includes program "{missing[0]}", which discovery did not return'
                 )
             links[rows[pathway_uuid].pk] = [program_ids[ref] for ref in refs]
-        relinked = sync_ordered_links(PathwayProgram, "pathway_id", "program_id", links)
+        relinked = sync_ordered_links(catalog.PathwayProgram, "pathway_id", "program_id", links)
         self._count_relinked("pathways", relinked, rows, created, updated)
 
     def _organization_id(self, org_uuid, referrer):
@@ -274,7 +281,7 @@ class SiteSync:
         if to_create:
             created = model.objects.bulk_create(to_create.values(), batch_size=BATCH_SIZE)
             if not connection.features.can_return_rows_from_bulk_insert:
-                created = reload_created(model, created, "course_id" if model is CourseRun else "site_id")
+                created = reload_created(model, created, "course_id" if model is catalog.CourseRun else "site_id")
             rows.update(zip(to_create, created, strict=True))
         if to_update:
             model.objects.bulk_update(to_update, [*sorted(changed_fields), "modified"], batch_size=BATCH_SIZE)
@@ -294,11 +301,11 @@ class SiteSync:
     def delete_removed(self):
         """Delete what discovery no longer returns; rows other data protects are reported, not deleted."""
         querysets = {
-            "courses": Course.objects.filter(site=self.site),
-            "course_runs": CourseRun.objects.filter(course__site=self.site),
-            "organizations": Organization.objects.filter(site=self.site),
-            "pathways": Pathway.objects.filter(site=self.site),
-            "programs": Program.objects.filter(site=self.site),
+            "courses": catalog.Course.objects.filter(site=self.site),
+            "course_runs": catalog.CourseRun.objects.filter(course__site=self.site),
+            "organizations": catalog.Organization.objects.filter(site=self.site),
+            "pathways": catalog.Pathway.objects.filter(site=self.site),
+            "programs": catalog.Program.objects.filter(site=self.site),
         }
         for type_name in MODEL_TYPES:
             self.stage = f"deleting {type_name}"

@@ -210,6 +210,19 @@ def clear_cache(*, by):
     log.info("Cache cleared by %s", by.username)
 
 
+# --- Rows --------------------------------------------------------------------------------------------------
+
+
+def update_fields(instance, fields):
+    """Set ``fields`` on ``instance`` and save it in a savepoint (PUT/PATCH of one row). An IntegrityError
+    propagates with nothing written, for the caller to answer with its own 4xx."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
 # --- Health ------------------------------------------------------------------------------------------
 
 

@@ -154,11 +154,8 @@ def update_course_certificate(configuration, **fields):
     Raises ConfigurationError, changing nothing, when another configuration already has the resulting course
     id and type, or the course run (upstream answers 500).
     """
-    for name, value in fields.items():
-        setattr(configuration, name, value)
     try:
-        with transaction.atomic():
-            configuration.save()
+        core_api.update_fields(configuration, fields)
     except IntegrityError as exc:
         attempted = configuration.course_id
         configuration.refresh_from_db()  # the caller's instance shows the stored row again

@@ -64,11 +64,8 @@ def save_grade(*, username, course_run, **fields):
 
 def update_grade(grade, **fields):
     """PUT/PATCH of one grade by id. Raises GradeConflict when it would duplicate another grade."""
-    for name, value in fields.items():
-        setattr(grade, name, value)
     try:
-        with transaction.atomic():
-            grade.save()
+        core_api.update_fields(grade, fields)
     except IntegrityError as exc:
         raise GradeConflict(f"A grade for {grade.username} in {grade.course_run.key} already exists.") from exc
     return grade

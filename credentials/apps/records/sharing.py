@@ -185,20 +185,17 @@ def resend_records_on_completion(*, credential, created, site, request=None):
     ).distinct()
     base_url = request.build_absolute_uri("/") if request is not None else f"https://{site.domain}/"
     sent = 0
+    record_fields = {"site": site, "program": program, "learner": learner, "record": record, "base_url": base_url}
     for pathway in pathways.order_by("id"):
         if not pathway.email:
             continue
         try:
             send_credit_request(
-                site=site,
                 pathway=pathway,
-                program=program,
-                learner=learner,
-                record=record,
-                base_url=base_url,
                 language=configuration.language,
                 program_completed=True,
                 previously_sent=True,
+                **record_fields,
             )
             sent += 1
         except SendFailed:
