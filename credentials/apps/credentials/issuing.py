@@ -155,33 +155,17 @@ def issue_credential(
             time.sleep(0.01 * attempt)
 
     if isinstance(configuration, ProgramCertificate):
-        transaction.on_commit(
-            lambda: _after_program_credential_issued(credential, configuration, created, site, lms_user_id, request)
-        )
+        issued = {"credential": credential, "created": created, "site": site, "lms_user_id": lms_user_id}
+        transaction.on_commit(lambda: _after_program_credential_issued(request=request, **issued))
     return credential, created
 
 
-def _after_program_credential_issued(credential, configuration, created, site, lms_user_id, request):
-    """Side effects of a program issue (spec/models.md §4.2 step 5); a failing receiver never loses the award."""
-    status_signal = (
-        signals.program_certificate_awarded if credential.status == AWARDED else signals.program_certificate_revoked
-    )
-    for signal, kwargs in (
-        (status_signal, {"credential": credential, "configuration": configuration}),
-        (
-            signals.program_credential_issued,
-            {
-                "credential": credential,
-                "created": created,
-                "site": site,
-                "lms_user_id": lms_user_id,
-                "request": request,
-            },
-        ),
-    ):
-        for receiver, result in signal.send_robust(sender=UserCredential, **kwargs):
-            if isinstance(result, Exception):
-                log.error("%s failed after issuing %s: %r", receiver, credential.uuid, result)
+def _after_program_credential_issued(**issued):
+    """Side effects of a program issue (spec/models.md §4.2 step 5: the completion e-mail, records re-sent to
+    pathways); a failing receiver never loses the award. The platform event went through the outbox already."""
+    for receiver, result in signals.program_credential_issued.send_robust(sender=UserCredential, **issued):
+        if isinstance(result, Exception):
+            log.error("%s failed after issuing %s: %r", receiver, issued["credential"].uuid, result)
 
 
 def set_status(credential, status):

@@ -6,10 +6,6 @@ from django.dispatch import Signal
 # `site`, `lms_user_id`, `request`. Receivers send the completion e-mail, re-send shared records to pathways.
 program_credential_issued = Signal()
 
-# Mirrors openedx-events PROGRAM_CERTIFICATE_AWARDED / _REVOKED: kwargs `credential`, `configuration`.
-program_certificate_awarded = Signal()
-program_certificate_revoked = Signal()
-
 # Credentials revoked in bulk, without a save (and so without post_save): kwarg `credential_ids`. Sent inside
 # the revoking transaction, so receivers change their own rows atomically with it (verifiable status bits).
 credentials_revoked_in_bulk = Signal()
