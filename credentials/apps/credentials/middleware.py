@@ -1,7 +1,7 @@
 """Serves anonymous views of certificate pages from the page cache (certificate.PageCache).
 
 It sits before the session, authentication, locale and CSRF middleware, as Django's own cache middleware
-does: a cached view costs one indexed query and none of that machinery. Requests with a session cookie (the
+does: a cached view costs one indexed query, one cache round trip and none of that machinery. Requests with a session cookie (the
 owner's and staff's banner) and everything else pass straight through.
 """
 

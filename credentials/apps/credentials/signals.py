@@ -1,8 +1,8 @@
-"""In-process events of the credentials app. Sent after the issuing transaction commits."""
+"""In-process events of the credentials app (when each is sent is said beside it)."""
 
 from django.dispatch import Signal
 
-# A program credential was issued (created or updated) through the API: kwargs `credential`, `created`,
+# A program credential was issued (created or updated) through the API, after the commit: kwargs `credential`, `created`,
 # `site`, `lms_user_id`, `request`. Receivers send the completion e-mail, re-send shared records to pathways.
 program_credential_issued = Signal()
 
