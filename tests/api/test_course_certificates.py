@@ -134,3 +134,36 @@ def test_a_patch_onto_another_configurations_type_is_400_and_changes_nothing(api
     verified.refresh_from_db()
     assert verified.certificate_type == "verified"
     assert CourseCertificate.objects.filter(course_id=key).count() == 2
+
+
+def test_a_patch_of_course_id_onto_an_already_configured_run_is_400_and_changes_nothing(api_client, lms, site):
+    taken = CourseRunFactory(course__site=site)
+    other = CourseRunFactory(course__site=site)
+    CourseCertificateFactory(site=site, course_run=taken, certificate_type="verified")
+    moving = CourseCertificateFactory(site=site, course_run=other, certificate_type="verified")
+
+    response = api_client.patch(f"{URL}{other.key}/", {"course_id": taken.key}, format="json", **lms)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "certificate_type": [
+            f"Another certificate configuration already has course {taken.key} with this type, or its course run."
+        ]
+    }
+    moving.refresh_from_db()
+    assert (moving.course_id, moving.course_run_id) == (other.key, other.pk)
+    assert api_client.get(f"{URL}{other.key}/", **lms).json()["id"] == moving.pk
+
+
+def test_a_patch_of_type_onto_an_existing_course_type_and_site_row_is_400_with_the_message(api_client, lms, site):
+    key = "course-v1:Not+In+Catalog+2"
+    CourseCertificateFactory(site=site, course_id=key, course_run=None, certificate_type="verified")
+    CourseCertificateFactory(site=site, course_id=key, course_run=None, certificate_type="honor", is_active=False)
+
+    response = api_client.patch(f"{URL}{key}/", {"certificate_type": "honor"}, format="json", **lms)
+
+    assert response.json() == {
+        "certificate_type": [
+            f"Another certificate configuration already has course {key} with this type, or its course run."
+        ]
+    }

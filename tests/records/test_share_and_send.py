@@ -328,6 +328,32 @@ def test_a_mail_server_failure_is_a_clear_503_and_nothing_is_recorded(alice_clie
     assert response.status_code == 503
     assert response.json() == {"error": "We were unable to send your program record."}
     assert not UserCreditPathway.objects.exists()
+    assert not ProgramCertRecord.objects.exists()  # no public link was left behind by the failed send
+
+
+def test_a_failed_send_keeps_a_link_the_learner_had_already_shared(alice_client, alice, sendable, monkeypatch):
+    record = ProgramCertRecord.objects.create(user=alice, program=sendable)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+
+    assert send(alice_client, sendable, sendable.pathway.pk).status_code == 503
+    assert list(ProgramCertRecord.objects.values_list("uuid", flat=True)) == [record.uuid]
+
+
+def test_a_pathway_without_an_email_address_is_refused_and_not_stored_as_sent(alice_client, sendable):
+    sendable.pathway.email = ""
+    sendable.pathway.save()
+
+    response = send(alice_client, sendable, sendable.pathway.pk)
+
+    assert response.status_code == 400
+    assert "no e-mail address" in response.json()["error"]
+    assert len(mail.outbox) == 0
+    assert not UserCreditPathway.objects.exists()
+    assert not ProgramCertRecord.objects.exists()
 
 
 def test_line_breaks_in_a_name_cannot_inject_headers(client, sendable):

@@ -33,6 +33,7 @@ from credentials.apps.core.generations import (  # noqa: F401  (the cache scheme
     read_with_generations,
 )
 from credentials.apps.core.models import SiteConfiguration, User
+from credentials.apps.core.retries import run_with_retries  # noqa: F401  (upserts that lose a race try again)
 
 log = logging.getLogger(__name__)
 

@@ -81,30 +81,37 @@ def upsert_course_certificate(*, site, course_id, certificate_type, certificate_
     course_run = CourseRun.objects.filter(key=course_id, course__site=site).first()
     if course_run is None:
         log.warning("Course run %s is not in the catalog of %s; configuration stored without it", course_id, site)
-    clash = CourseCertificate.objects.filter(course_run=course_run).exclude(
-        course_id=course_id, site=site, certificate_type=certificate_type
-    )
-    if course_run is not None and clash.exists():
-        raise ConfigurationError(
-            "certificate_type", f"Course run {course_id} already has a certificate configuration of another type."
+
+    def write():
+        # No select_for_update on a row that may be missing: on MySQL that takes a gap lock, and concurrent
+        # identical POSTs then deadlock. The unique constraints decide a race; the loser runs again.
+        clash = CourseCertificate.objects.filter(course_run=course_run).exclude(
+            course_id=course_id, site=site, certificate_type=certificate_type
         )
-    with transaction.atomic():
-        configuration, created = CourseCertificate.objects.select_for_update().get_or_create(
-            course_id=course_id,
-            site=site,
-            certificate_type=certificate_type,
-            defaults={
-                "is_active": is_active,
-                "certificate_available_date": certificate_available_date,
-                "course_run": course_run,
-            },
-        )
-        if not created:
-            configuration.is_active = is_active
-            configuration.certificate_available_date = certificate_available_date
-            configuration.course_run = course_run or configuration.course_run
-            configuration.save()
-    return configuration, created
+        if course_run is not None and clash.exists():
+            raise ConfigurationError(
+                "certificate_type", f"Course run {course_id} already has a certificate configuration of another type."
+            )
+        configuration = CourseCertificate.objects.filter(
+            course_id=course_id, site=site, certificate_type=certificate_type
+        ).first()
+        if configuration is None:
+            configuration = CourseCertificate.objects.create(
+                course_id=course_id,
+                site=site,
+                certificate_type=certificate_type,
+                is_active=is_active,
+                certificate_available_date=certificate_available_date,
+                course_run=course_run,
+            )
+            return configuration, True
+        configuration.is_active = is_active
+        configuration.certificate_available_date = certificate_available_date
+        configuration.course_run = course_run or configuration.course_run
+        configuration.save()
+        return configuration, False
+
+    return core_api.run_with_retries(write)
 
 
 def resolve_configuration(*, site, program_uuid=None, course_run_key=None, mode=None):
@@ -154,6 +161,10 @@ def update_course_certificate(configuration, **fields):
     Raises ConfigurationError, changing nothing, when another configuration already has the resulting course
     id and type, or the course run (upstream answers 500).
     """
+    if "course_id" in fields and fields["course_id"] != configuration.course_id:
+        # A new course id means another run: unlink the old one so that save() links the new id's run
+        # (otherwise save() would quietly put the old run's key back).
+        configuration.course_run = None
     try:
         core_api.update_fields(configuration, fields)
     except IntegrityError as exc:

@@ -23,6 +23,7 @@ from credentials.apps.records.record_builder import build_program_record
 from credentials.apps.records.records_list import EarnedCredential, list_earned_credentials, list_program_records
 from credentials.apps.records.retirement import replace_usernames
 from credentials.apps.records.sharing import (
+    PathwayWithoutEmail,
     SendFailed,
     get_shared_record,
     public_record_path,
@@ -37,6 +38,7 @@ __all__ = [
     "CSV_COLUMNS",
     "EarnedCredential",
     "GradeConflict",
+    "PathwayWithoutEmail",
     "RecordNotFound",
     "RecordPermissionDenied",
     "SendFailed",

@@ -41,25 +41,24 @@ def save_grade(*, username, course_run, **fields):
     default on creation). An update older than the stored ``lms_last_updated_at`` is ignored, so a late
     retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
     """
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
-                if grade is None:
-                    return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
-                grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
-                if _is_stale(grade, fields.get("lms_last_updated_at")):
-                    log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
-                    return grade, "stale"
-                for name, value in fields.items():
-                    setattr(grade, name, value)
-                grade.save()
-                return grade, "updated"
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            log.info("Retrying the grade of %s in %s after a concurrent first grade", username, course_run.key)
-    raise AssertionError("unreachable")
+
+    def write():
+        # Lock only a row that exists: on MySQL, select_for_update of a missing row takes a gap lock and
+        # concurrent first grades then deadlock. A race to create is decided by the unique constraint.
+        grade = UserGrade.objects.filter(username=username, course_run=course_run).only("pk").first()
+        if grade is None:
+            return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+        grade = UserGrade.objects.select_for_update().get(pk=grade.pk)
+        grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
+        if _is_stale(grade, fields.get("lms_last_updated_at")):
+            log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
+            return grade, "stale"
+        for name, value in fields.items():
+            setattr(grade, name, value)
+        grade.save()
+        return grade, "updated"
+
+    return core_api.run_with_retries(write)
 
 
 def update_grade(grade, **fields):

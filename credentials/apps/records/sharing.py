@@ -4,7 +4,7 @@
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 
 from credentials.apps.catalog.models import Pathway, Program
@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 
 class SendFailed(Exception):
     """The e-mail backend refused the credit request."""
+
+
+class PathwayWithoutEmail(Exception):
+    """The pathway has no e-mail address, so a record cannot be sent to it (the page shows it inactive)."""
 
 
 def get_shared_record(uuid):
@@ -43,8 +47,16 @@ def public_record_path(record):
 
 
 def _get_or_create_record(learner, program):
-    # get_or_create re-reads after losing an insert race, so concurrent shares give one row (DESIGN.md §5.8).
-    return ProgramCertRecord.objects.get_or_create(user=learner, program=program)
+    """(record, created). Concurrent shares give one row: the unique constraint decides, the loser re-reads
+    (DESIGN.md §5.8)."""
+
+    def write():
+        record = ProgramCertRecord.objects.filter(user=learner, program=program).first()
+        if record is not None:
+            return record, False
+        return ProgramCertRecord.objects.create(user=learner, program=program), True
+
+    return core_api.run_with_retries(write)
 
 
 def share_program_record(*, site, requester, username, program_uuid):
@@ -69,7 +81,8 @@ def send_program_record(*, site, requester, username, program_uuid, pathway_id, 
 
     ``base_url`` is the scheme and host the links in the e-mail start with (e.g. "https://credentials.example.com").
     Raises RecordPermissionDenied, RecordNotFound (program, published credit pathway of the program,
-    program certificate on the site, learner) and SendFailed when the mail backend fails.
+    program certificate on the site, learner), PathwayWithoutEmail, and SendFailed when the mail backend
+    fails (then nothing is recorded: no new shared record, no "sent" mark).
     """
     if not may_act_for(requester, username):
         raise RecordPermissionDenied("Permission denied")
@@ -87,19 +100,28 @@ def send_program_record(*, site, requester, username, program_uuid, pathway_id, 
     learner = core_api.get_user_by_username(username)
     if learner is None:
         raise RecordNotFound("User does not exist")
+    if not pathway.email:
+        raise PathwayWithoutEmail(f"The pathway {pathway.name} has no e-mail address; the record cannot be sent to it.")
 
     record, record_created = _get_or_create_record(learner, program)
-    send_credit_request(
-        site=site,
-        pathway=pathway,
-        program=program,
-        learner=learner,
-        record=record,
-        base_url=base_url,
-        language=certificate.language,
-        program_completed=has_completed_program(learner.username, program.uuid),
-        previously_sent=False,
-    )
+    try:
+        send_credit_request(
+            site=site,
+            pathway=pathway,
+            program=program,
+            learner=learner,
+            record=record,
+            base_url=base_url,
+            language=certificate.language,
+            program_completed=has_completed_program(learner.username, program.uuid),
+            previously_sent=False,
+        )
+    except SendFailed:
+        # Nothing was sent, so nothing is recorded: a public link made only for this send goes again (the
+        # e-mail is not sent inside the transaction, which would hold the row's lock for an SMTP timeout).
+        if record_created:
+            ProgramCertRecord.objects.filter(pk=record.pk).delete()
+        raise
     _mark_sent(learner, pathway, program, record_created=record_created)
     log.info("Learner %s sent their record for program %s to pathway %s", learner.username, program.uuid, pathway.pk)
     return record
@@ -107,21 +129,21 @@ def send_program_record(*, site, requester, username, program_uuid, pathway_id, 
 
 def _mark_sent(learner, pathway, program, *, record_created):
     """Upsert the UserCreditPathway as "sent" by the rules of spec/pages.md §5.5 step 5."""
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=program).first()
-                if row is None and not record_created:
-                    row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=None).first()
-                if row is None:
-                    return UserCreditPathway.objects.create(user=learner, pathway=pathway, program=program)
-                row.status, row.program = UserCreditPathway.SENT, program
-                row.save()
-                return row
-        except (IntegrityError, ValidationError):
-            if attempt == 2:  # a concurrent send created the row first; the second pass updates it
-                raise
-    raise AssertionError("unreachable")
+
+    def write():
+        row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=program).first()
+        if row is None and not record_created:
+            row = UserCreditPathway.objects.filter(user=learner, pathway=pathway, program=None).first()
+        if row is None:
+            try:
+                return UserCreditPathway.objects.create(user=learner, pathway=pathway, program=program)
+            except ValidationError as exc:  # full_clean's uniqueness check saw a concurrent send's row
+                raise IntegrityError(str(exc)) from exc
+        row.status, row.program = UserCreditPathway.SENT, program
+        row.save()
+        return row
+
+    return core_api.run_with_retries(write)
 
 
 def send_credit_request(

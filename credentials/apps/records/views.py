@@ -304,6 +304,8 @@ def send_program(request, program_uuid):
         return JsonResponse({"error": str(exc)}, status=403)
     except api.RecordNotFound as exc:
         return JsonResponse({"error": str(exc)}, status=404)
+    except api.PathwayWithoutEmail as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     except api.SendFailed:
         return JsonResponse({"error": "We were unable to send your program record."}, status=503)
     return HttpResponse(status=200)
