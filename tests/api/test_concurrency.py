@@ -6,9 +6,8 @@ import threading
 
 import pytest
 from django.db import connection, connections
-from rest_framework.test import APIClient
-
 from django.test import Client
+from rest_framework.test import APIClient
 
 from credentials.apps.credentials.models import CourseCertificate, UserCredential, UserCredentialAttribute
 from credentials.apps.records.models import ProgramCertRecord, UserGrade
@@ -136,8 +135,12 @@ def test_concurrent_pushes_of_two_types_for_one_run_answer_201_or_400_and_keep_o
     assert len(stored) == 1
     winner = stored[0]
     # The type that got the run got 201 every time; the other was refused every time.
-    assert [status for body, status in zip(bodies, statuses) if body["certificate_type"] == winner] == [201] * 10
-    assert [status for body, status in zip(bodies, statuses) if body["certificate_type"] != winner] == [400] * 10
+    assert [status for body, status in zip(bodies, statuses, strict=True) if body["certificate_type"] == winner] == [
+        201
+    ] * 10
+    assert [status for body, status in zip(bodies, statuses, strict=True) if body["certificate_type"] != winner] == [
+        400
+    ] * 10
 
 
 def test_twenty_concurrent_shares_of_one_record_make_one_public_link():
