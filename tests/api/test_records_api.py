@@ -366,3 +366,29 @@ def test_the_documented_serializer_gives_exactly_the_record_served(api_client, p
     body = api_client.get(detail(program.uuid.hex), **alice_jwt).json()
 
     assert ProgramRecordResponseSerializer(body).data == body
+
+
+# --- Router extras (spec/api.md §1, §4 #15) --------------------------------------------------------------
+
+
+def test_the_api_root_lists_program_records_for_an_authenticated_caller(api_client, program, alice_jwt):
+    response = api_client.get("/records/api/v1/", **alice_jwt)
+
+    assert response.status_code == 200
+    assert response.json() == {"program_records": "http://testserver/records/api/v1/program_records/"}
+    assert api_client.get("/records/api/v1/").status_code == 401
+
+
+def test_format_suffixes_of_the_list_and_a_record(api_client, program, alice_jwt):
+    listed = api_client.get("/records/api/v1/program_records.json", **alice_jwt)
+    record = api_client.get(f"/records/api/v1/program_records/{program.uuid.hex}.json", **alice_jwt)
+    by_query = api_client.get(f"{LIST}?format=json", **alice_jwt)
+
+    assert (listed.status_code, listed["Content-Type"]) == (200, "application/json")
+    assert listed.json() == api_client.get(LIST, **alice_jwt).json()
+    assert record.json()["record"]["program"]["name"] == "Data Science"
+    assert by_query.json() == listed.json()
+
+
+def test_a_lookup_with_a_dot_is_not_routed(api_client, program, alice_jwt):
+    assert api_client.get(detail(f"{program.uuid.hex}.x"), **alice_jwt).status_code == 404

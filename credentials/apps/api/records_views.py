@@ -58,7 +58,7 @@ class ProgramRecordViewSet(viewsets.ViewSet):
 
     permission_classes = [IsPublic, CanAccessProgramRecord]
     lookup_field = "uuid"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/.]+"  # as DRF's default: "….json" is a format suffix (spec/api.md §1)
 
     def initial(self, request, *args, **kwargs):
         # Records switched off on the site: 404 for everyone, API included (issue 5; upstream keeps the API).
@@ -74,7 +74,7 @@ class ProgramRecordViewSet(viewsets.ViewSet):
         return core_api.get_user_by_username(username)
 
     @extend_schema(parameters=[USERNAME], responses={200: serializers.ProgramRecordListSerializer, 404: EMPTY_404})
-    def list(self, request):
+    def list(self, request, format=None):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         learner = self._learner(request)
@@ -86,7 +86,7 @@ class ProgramRecordViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[IS_PUBLIC, USERNAME], responses={200: serializers.ProgramRecordResponseSerializer, 404: EMPTY_404}
     )
-    def retrieve(self, request, uuid=None):
+    def retrieve(self, request, uuid=None, format=None):
         public = is_public_request(request)
         if public:
             shared = records_api.get_shared_record(_parse_uuid(uuid)) if _parse_uuid(uuid) else None

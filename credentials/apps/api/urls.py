@@ -1,18 +1,7 @@
 from django.urls import include, path
-from rest_framework import permissions, routers
 
 from credentials.apps.api import verify_views, views
-
-
-class APIRootView(routers.APIRootView):
-    """The list of the API's resources; any authenticated caller may read it."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-
-class Router(routers.DefaultRouter):
-    APIRootView = APIRootView
-
+from credentials.apps.api.routers import Router
 
 app_name = "api"
 
