@@ -16,6 +16,7 @@ from credentials.apps.api.permissions import (
     IsUsernameReplacementWorker,
     ModelPermissions,
 )
+from credentials.apps.api.request_logging import LogIncomingWritesMixin
 from credentials.apps.api.throttles import CredentialRateThrottle
 from credentials.apps.core.authentication import JwtAuthentication
 from credentials.apps.credentials import api as credentials_api
@@ -24,7 +25,7 @@ from credentials.apps.records import api as records_api
 from credentials.apps.records.models import UserGrade
 
 
-class CredentialViewSet(viewsets.ModelViewSet):
+class CredentialViewSet(LogIncomingWritesMixin, viewsets.ModelViewSet):
     """Learners' credentials.
 
     Admins issue with POST, an upsert: posting the same learner and credential again updates it and still
@@ -92,7 +93,7 @@ class CredentialViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(credential).data)
 
 
-class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class GradeViewSet(LogIncomingWritesMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Grades sent by the LMS, JSON or form-encoded; admins only.
 
     POST creates or updates the grade of one learner in one course run. An update whose
@@ -137,7 +138,11 @@ class GradeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Ge
 
 
 class CourseCertificateViewSet(
-    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    LogIncomingWritesMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Course certificate configurations, as Studio and the LMS push them; staff only.
 
