@@ -258,3 +258,34 @@ def test_admin_login_page_keeps_the_password_form_and_offers_lms_sign_in(client,
         '<a class="button" id="sso-login" href="/login/?next=/admin/credentials/">Sign in with Test Platform</a>'
         in body
     )
+
+
+# --- History (django-simple-history) ------------------------------------------------------------------
+
+
+def history_tracked_models():
+    return [model for model in project_models() if hasattr(model, "history") and model in admin.site._registry]
+
+
+def test_six_models_are_history_tracked():
+    assert sorted(model.__name__ for model in history_tracked_models()) == [
+        "CourseCertificate",
+        "ProgramCertificate",
+        "ProgramCompletionEmailConfiguration",
+        "SiteConfiguration",
+        "UserCredential",
+        "UserGrade",
+    ]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1x", "%20"])
+@pytest.mark.parametrize("model", history_tracked_models(), ids=lambda model: model.__name__)
+def test_history_of_a_non_numeric_id_is_404(admin_client, site, model, object_id):
+    assert admin_client.get(admin_url(model, f"{object_id}/history/")).status_code == 404
+    assert admin_client.get(admin_url(model, f"{object_id}/history/1/")).status_code == 404
+    assert admin_client.get(admin_url(model, f"1/history/{object_id}/")).status_code == 404
+
+
+@pytest.mark.parametrize("model", history_tracked_models(), ids=lambda model: model.__name__)
+def test_history_of_an_unknown_numeric_id_is_not_a_500(admin_client, site, model):
+    assert admin_client.get(admin_url(model, "987654/history/")).status_code in (302, 404)

@@ -6,8 +6,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from credentials.apps.core.admin_history import HistoryAdmin
 from credentials.apps.core.models import ConsumedEvent, OutboxEvent, SiteConfiguration, User
 
 
@@ -137,7 +137,7 @@ class SiteConfigurationForm(forms.ModelForm):
 
 
 @admin.register(SiteConfiguration)
-class SiteConfigurationAdmin(SimpleHistoryAdmin):
+class SiteConfigurationAdmin(HistoryAdmin):
     """Facebook sharing without an app id is refused by SiteConfiguration.clean (code required_for_sharing)."""
 
     form = SiteConfigurationForm

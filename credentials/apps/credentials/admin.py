@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from credentials.apps.core.admin_history import HistoryAdmin
 from credentials.apps.credentials import api
 from credentials.apps.credentials.forms import ProgramCertificateForm, SignatoryForm
 from credentials.apps.credentials.models import (
@@ -79,7 +79,7 @@ class UserCredentialDateOverrideInline(admin.TabularInline):
 
 
 @admin.register(UserCredential)
-class UserCredentialAdmin(SimpleHistoryAdmin):
+class UserCredentialAdmin(HistoryAdmin):
     """Credentials are revoked, never deleted: the "revoke" action replaces "delete selected"."""
 
     list_display = ("username", "certificate_uuid", "status", "credential_type", "title")
@@ -176,7 +176,7 @@ class UserCredentialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CourseCertificate)
-class CourseCertificateAdmin(SimpleHistoryAdmin):
+class CourseCertificateAdmin(HistoryAdmin):
     list_display = ("course_id", "certificate_type", "site", "is_active")
     list_filter = ("certificate_type", "is_active")
     list_select_related = ("site",)
@@ -196,7 +196,7 @@ class CourseCertificateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgramCertificate)
-class ProgramCertificateAdmin(SimpleHistoryAdmin):
+class ProgramCertificateAdmin(HistoryAdmin):
     form = ProgramCertificateForm
     list_display = ("program_uuid", "site", "is_active", "program", "preview")
     list_filter = ("is_active", "site")
@@ -251,7 +251,7 @@ class SignatoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramCompletionEmailConfiguration)
-class ProgramCompletionEmailConfigurationAdmin(SimpleHistoryAdmin):
+class ProgramCompletionEmailConfigurationAdmin(HistoryAdmin):
     list_display = ("identifier", "enabled")
     list_filter = ("enabled",)
     search_fields = ("identifier",)

@@ -4,13 +4,13 @@ import uuid
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from credentials.apps.core.admin_history import HistoryAdmin
 from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
 
 
 @admin.register(UserGrade)
-class UserGradeAdmin(SimpleHistoryAdmin):
+class UserGradeAdmin(HistoryAdmin):
     list_display = ("username", "course_run", "letter_grade", "percent_grade", "verified")
     list_select_related = ("course_run",)
     search_fields = ("username", "course_run__key")
