@@ -187,7 +187,7 @@ class CourseCertificateViewSet(
 USERNAME_MAX_LENGTH = 150  # core.User.username; a longer name cannot be a learner's
 
 
-class UsernameReplacementView(APIView):
+class UsernameReplacementView(LogIncomingWritesMixin, APIView):
     """Renames learners for the retirement pipeline: every row under an old username moves to the new one.
 
     Only the configured username-replacement worker may call it, authenticated by a JWT.
