@@ -78,6 +78,14 @@ def test_uploads_are_served_from_media_root_and_cannot_run_scripts(server):
     assert server.get("/media/../credentials/settings/base.py").status_code == 404
 
 
+def test_a_missing_upload_is_a_404_not_a_500(server):
+    for path in ("/media/signatories/7/missing.png", "/media/no-such-dir/", "/media/"):
+        response = server.get(path)
+
+        assert response.status_code == 404, path
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
 def test_every_request_is_one_json_log_line_with_its_request_id(server):
     token = make_token("logged_learner")
 

@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 from django.views.static import serve as static_serve
@@ -112,7 +112,12 @@ class MediaFilesMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path.startswith(self.prefix):
-            response = static_serve(request, request.path[len(self.prefix) :], document_root=settings.MEDIA_ROOT)
+            try:
+                response = static_serve(request, request.path[len(self.prefix) :], document_root=settings.MEDIA_ROOT)
+            except Http404:
+                # A plain 404: the site's 404 page needs request.site, which is set later in the chain (and a
+                # missing image needs no page).
+                response = HttpResponseNotFound("Not found", content_type="text/plain; charset=utf-8")
             response["Content-Security-Policy"] = self.CONTENT_SECURITY_POLICY
             return response
         return self.get_response(request)
