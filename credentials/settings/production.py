@@ -122,6 +122,12 @@ if "SERVE_MEDIA" not in config_from_yaml:
         "SERVE_MEDIA", STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     )
 
+# Mail goes to the SMTP server named by EMAIL_HOST (environment or YAML) unless EMAIL_BACKEND says otherwise;
+# base.py's console backend, which only prints mail to stdout, is kept only when no mail server is named.
+_backend_named = env.get_str("EMAIL_BACKEND") or "EMAIL_BACKEND" in config_from_yaml
+if not _backend_named and (env.get_str("EMAIL_HOST") or "EMAIL_HOST" in config_from_yaml):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
 if "LOGGING" not in config_from_yaml:
     LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT, format_string=LOGGING_FORMAT_STRING)
 

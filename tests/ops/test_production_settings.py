@@ -267,3 +267,54 @@ def test_a_privileged_database_user_can_be_given_for_migrations():
     )["DATABASES"]["default"]
 
     assert (database["USER"], database["PASSWORD"], database["HOST"]) == ("migrator", "migrator-pw", "db.internal")
+
+
+def test_with_a_mail_server_named_production_sends_mail_by_smtp():
+    values = production_settings("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", EMAIL_HOST="smtp.example.com")
+
+    assert values == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": 25,
+    }
+
+
+def test_a_mail_server_named_in_the_yaml_file_also_means_smtp(tmp_path):
+    config = tmp_path / "credentials.yml"
+    config.write_text("EMAIL_HOST: smtp.internal\n")
+
+    values = production_settings("EMAIL_BACKEND", CREDENTIALS_CFG=config)
+
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_an_explicit_email_backend_wins_and_without_a_mail_server_mail_is_printed():
+    explicit = production_settings(
+        "EMAIL_BACKEND", EMAIL_HOST="smtp.example.com", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+    )
+    unnamed = production_settings("EMAIL_BACKEND")
+
+    assert explicit["EMAIL_BACKEND"] == "django.core.mail.backends.dummy.EmailBackend"
+    assert unnamed["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_readme_production_block_sends_mail_by_smtp(tmp_path):
+    variables = tmp_path / "production.env"
+    variables.write_text(readme_production_variables())
+    dump = f"{BIN / 'python'} -c {json.dumps(DUMP_SETTINGS)} EMAIL_BACKEND"
+    environment = {
+        key: value
+        for key, value in production_env().items()
+        if not key.startswith("EMAIL_") and key not in ("DATABASE_URL", "ALLOWED_HOSTS")
+    }
+
+    result = subprocess.run(
+        ["bash", "-c", f"set -eu; . {variables}; exec {dump}"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
