@@ -46,10 +46,39 @@ def test_learner_lists_their_own_credentials_only(api_client, learner, site):
     assert results(api_client.get(URL, {"username": "alice"}, **learner)) == [str(own.uuid)]
 
 
-def test_learner_username_match_is_case_insensitive(api_client, learner, site):
-    UserCredentialFactory(username="alice")
+# Usernames are exact, case included, for the permission, the list filter and retrieval alike (README,
+# "Usernames"), on SQLite and on MySQL/MariaDB (whose default collation ignores case).
 
-    assert api_client.get(URL, {"username": "ALICE"}, **learner).status_code == 200
+
+def test_a_learner_may_not_list_a_username_differing_only_in_case(api_client, learner, site):
+    UserCredentialFactory(username="Alice")
+
+    response = api_client.get(URL, {"username": "ALICE"}, **learner)
+
+    assert response.status_code == 403
+
+
+def test_listing_ones_own_username_never_returns_a_username_differing_in_case(api_client, learner, site):
+    own = UserCredentialFactory(username="alice")
+    UserCredentialFactory(username="Alice")
+    UserCredentialFactory(username="ALICE")
+
+    assert results(api_client.get(URL, {"username": "alice"}, **learner)) == [str(own.uuid)]
+
+
+def test_staff_filter_by_username_is_exact_too(api_client, lms, site):
+    UserCredentialFactory(username="alice")
+    upper = UserCredentialFactory(username="Alice")
+
+    assert results(api_client.get(URL, {"username": "Alice"}, **lms)) == [str(upper.uuid)]
+
+
+def test_a_learner_may_not_retrieve_a_credential_of_a_username_differing_in_case(api_client, learner, site):
+    other = UserCredentialFactory(username="Alice")
+    own = UserCredentialFactory(username="alice")
+
+    assert api_client.get(f"{URL}{other.uuid}/", **learner).status_code == 403
+    assert api_client.get(f"{URL}{own.uuid}/", **learner).status_code == 200
 
 
 @pytest.mark.parametrize("query", [{}, {"username": "bob"}])

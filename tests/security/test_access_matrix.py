@@ -166,8 +166,8 @@ CASES = [
         "api/v2/^credentials/$",
         "GET",
         "/api/v2/credentials/?username={A_UPPER}",
-        cells(401, 200, 403, 200, 200, 403),
-        label="list ?username=A in upper case",
+        cells(401, 403, 403, 200, 200, 403),
+        label="list ?username=A in upper case (another username: exact rule, README)",
     ),
     Case(
         "api/v2/^credentials/$",

@@ -17,8 +17,10 @@ class ModelPermissions(permissions.DjangoModelPermissions):
 
 
 def is_own_username(request):
+    """Exactly the caller's username, case included: the same rule as the list filter and the owner's
+    retrieval (README, "Usernames"); upstream compares case-insensitively here but not in its filter."""
     username = request.query_params.get("username")
-    return bool(username) and request.user.is_authenticated and username.lower() == request.user.username.lower()
+    return bool(username) and request.user.is_authenticated and username == request.user.username
 
 
 class CredentialPermissions(ModelPermissions):

@@ -2,7 +2,8 @@
 
 import uuid as uuid_module
 
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F, Func, Q, Value
 
 from credentials.apps.catalog.models import ProgramCourseRun
 from credentials.apps.credentials.constants import COURSE_RUN_TYPE, PROGRAM_TYPE
@@ -24,6 +25,24 @@ def credentials_on_site(site):
     return UserCredential.objects.filter(Q(program_credentials__site=site) | Q(course_credentials__site=site))
 
 
+class _Binary(Func):
+    """MySQL's BINARY(x): compares bytes, so case counts whatever the column's collation."""
+
+    function = "BINARY"
+
+
+def filter_username(queryset, username):
+    """Rows of exactly this username, case included, on every database (README, "Usernames").
+
+    SQLite and PostgreSQL compare case-sensitively already; MySQL's default collations ignore case, so
+    there the indexed comparison is narrowed by a byte-wise one.
+    """
+    queryset = queryset.filter(username=username)
+    if connection.vendor == "mysql":
+        queryset = queryset.alias(username_bytes=_Binary("username")).filter(username_bytes=_Binary(Value(username)))
+    return queryset
+
+
 def filter_credentials(
     queryset, *, site, username=None, status=None, credential_type=None, program_uuid=None, only_visible=False
 ):
@@ -34,7 +53,7 @@ def filter_credentials(
     that is not a UUID matches nothing. ``only_visible`` applies filter_visible().
     """
     if username:
-        queryset = queryset.filter(username=username)
+        queryset = filter_username(queryset, username)
     if status:
         queryset = queryset.filter(status=status)
     if credential_type == PROGRAM_TYPE:
