@@ -5,6 +5,7 @@ import importlib.util
 import json
 import re
 import secrets
+import shlex
 import subprocess
 import textwrap
 
@@ -16,7 +17,7 @@ DUMP_SETTINGS = """
 import json, sys
 from django.conf import settings
 # Reading settings imports only the settings module; django.setup() would load the database backend, which
-# for a mysql:// DATABASE_URL needs the MySQL driver that `make test` on SQLite does not install.
+# for a mysql:// DATABASE_URL needs the MySQL driver, which make test on SQLite does not install.
 values = {name: getattr(settings, name, None) for name in sys.argv[1:] if name != "default_storage"}
 if "default_storage" in sys.argv:
     import django
@@ -301,7 +302,7 @@ def test_an_explicit_email_backend_wins_and_without_a_mail_server_mail_is_printe
 def test_the_readme_production_block_sends_mail_by_smtp(tmp_path):
     variables = tmp_path / "production.env"
     variables.write_text(readme_production_variables())
-    dump = f"{BIN / 'python'} -c {json.dumps(DUMP_SETTINGS)} EMAIL_BACKEND"
+    dump = f"{BIN / 'python'} -c {shlex.quote(DUMP_SETTINGS)} EMAIL_BACKEND"
     environment = {
         key: value
         for key, value in production_env().items()
