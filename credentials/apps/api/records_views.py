@@ -50,6 +50,9 @@ USERNAME = OpenApiParameter("username", str, description="Another learner's reco
 IS_PUBLIC = OpenApiParameter(
     "is_public", bool, description="true: the uuid is a shared record's; no login needed. Else a program uuid."
 )
+RECORD_UUID = OpenApiParameter(
+    "uuid", str, OpenApiParameter.PATH, description="A program uuid, or with is_public=true a shared record's uuid."
+)
 EMPTY_404 = OpenApiResponse(description="Unknown learner, program or shared record (empty body).")
 
 
@@ -84,7 +87,8 @@ class ProgramRecordViewSet(viewsets.ViewSet):
         return Response(serializers.ProgramRecordListSerializer({"enrolled_programs": programs}).data)
 
     @extend_schema(
-        parameters=[IS_PUBLIC, USERNAME], responses={200: serializers.ProgramRecordResponseSerializer, 404: EMPTY_404}
+        parameters=[RECORD_UUID, IS_PUBLIC, USERNAME],
+        responses={200: serializers.ProgramRecordResponseSerializer, 404: EMPTY_404},
     )
     def retrieve(self, request, uuid=None, format=None):
         public = is_public_request(request)
