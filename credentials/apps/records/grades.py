@@ -12,6 +12,8 @@ from credentials.apps.records.models import UserGrade
 
 log = logging.getLogger(__name__)
 
+CREATE_ATTEMPTS = 5
+
 
 class GradeConflict(Exception):
     """Another grade already exists for this learner and course run."""
@@ -42,13 +44,12 @@ def save_grade(*, username, course_run, **fields):
     retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
     """
 
-    def write():
-        # Lock only a row that exists: on MySQL, select_for_update of a missing row takes a gap lock and
-        # concurrent first grades then deadlock. A race to create is decided by the unique constraint.
-        grade = UserGrade.objects.filter(username=username, course_run=course_run).only("pk").first()
+    def update_existing():
+        # None when there is no grade yet. Then this transaction ends at once: on MySQL the empty locking
+        # read took a gap lock, and inserting under it is what deadlocks concurrent first grades.
+        grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
         if grade is None:
-            return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
-        grade = UserGrade.objects.select_for_update().get(pk=grade.pk)
+            return None
         grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
         if _is_stale(grade, fields.get("lms_last_updated_at")):
             log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
@@ -58,7 +59,20 @@ def save_grade(*, username, course_run, **fields):
         grade.save()
         return grade, "updated"
 
-    return core_api.run_with_retries(write)
+    def create():
+        return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        result = core_api.run_with_retries(update_existing)
+        if result is not None:
+            return result
+        try:
+            return core_api.run_with_retries(create, attempts=1)
+        except IntegrityError:  # a concurrent first grade won the insert: update it on the next pass
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            log.info("Retrying the grade of %s in %s after a concurrent first grade", username, course_run.key)
+    raise AssertionError("unreachable")
 
 
 def update_grade(grade, **fields):
