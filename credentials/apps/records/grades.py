@@ -4,7 +4,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from credentials.apps.catalog.models import CourseRun
 from credentials.apps.core import api as core_api
