@@ -229,9 +229,8 @@ SOCIAL_AUTH_PIPELINE = [
     "social_core.pipeline.social_auth.social_details",
     "social_core.pipeline.social_auth.social_uid",
     "social_core.pipeline.social_auth.auth_allowed",
-    "social_core.pipeline.social_auth.social_user",
-    "credentials.apps.core.sso.get_user_if_exists",
-    "social_core.pipeline.user.create_user",
+    # The account is found by LMS user id, then username, and is never a local account (DESIGN.md §5.16).
+    "credentials.apps.core.sso.lms_user",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",

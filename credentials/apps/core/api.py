@@ -1,6 +1,5 @@
 """The core app's public interface: sites, users copied from identity tokens, and health."""
 
-import functools
 import logging
 import time
 import uuid
@@ -9,16 +8,13 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from credentials.apps.core import jwt_users
 from credentials.apps.core.clients import ServiceClient, ServiceError, fetch_image  # noqa: F401
-from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
 from credentials.apps.core.event_bus.handlers import PermanentEventError  # noqa: F401  (re-exported)
 from credentials.apps.core.event_bus.handlers import register as register_event_handler  # noqa: F401
@@ -31,6 +27,12 @@ from credentials.apps.core.generations import (  # noqa: F401  (the cache scheme
     cached_with_generations,
     new_generation,
     read_with_generations,
+)
+from credentials.apps.core.identity import (  # noqa: F401 (the app's public interface)
+    IdentityClash,
+    get_or_create_lms_user,
+    lms_user_id_from,
+    sync_user_from_jwt,
 )
 from credentials.apps.core.models import SiteConfiguration, User
 
@@ -81,9 +83,6 @@ def get_site_configuration(site):
 
 # --- Users -------------------------------------------------------------------------------------------
 
-# JWT claim → User field (spec/integration.md §4.3). A claim that is absent or null changes nothing.
-JWT_USER_FIELDS = {"administrator": "is_staff", "email": "email", "full_name": "full_name", "user_id": "lms_user_id"}
-
 
 def user_for_jwt(username, payload):
     """The user a verified JWT names, its claims copied on (sync_user_from_jwt), from the cache when this
@@ -98,89 +97,6 @@ def forget_users(*usernames):
 
 def get_user_by_username(username):
     return User.objects.filter(username=username).first()
-
-
-def _claims_with_name_fallback(payload):
-    claims = dict(payload)
-    # LMS tokens carry `name`, not `full_name` (DESIGN.md §5.10).
-    if claims.get("full_name") is None and claims.get("name"):
-        claims["full_name"] = claims["name"]
-    return claims
-
-
-def _valid_claim_value(user, field_name, value):
-    field = User._meta.get_field(field_name)
-    if field_name == "is_staff":
-        return bool(value)
-    if field_name == "lms_user_id":
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
-    value = str(value)
-    if field.max_length and len(value) > field.max_length:
-        log.warning(
-            "Ignoring JWT claim for %s of user %s: longer than %s characters", field_name, user, field.max_length
-        )
-        return None
-    return value
-
-
-@functools.cache
-def _user_with_admins_flag_sql():
-    """The user row and whether it is in Admins, in one statement. Written in SQL because this runs on
-    every API request and the ORM's compilation of the equivalent Exists() annotation costs more than the
-    query itself."""
-    quote = connection.ops.quote_name
-    user_groups = User.groups.through._meta.db_table
-    return (
-        f"SELECT u.*, EXISTS(SELECT 1 FROM {quote(user_groups)} ug"
-        f" INNER JOIN {quote(Group._meta.db_table)} g ON g.id = ug.group_id"
-        f" WHERE ug.user_id = u.id AND g.name = %s) AS in_admins"
-        f" FROM {quote(User._meta.db_table)} u WHERE u.username = %s"
-    )
-
-
-def sync_user_from_jwt(username, payload):
-    """Get or create the user a verified JWT names and copy its claims onto it (spec/integration.md §4.3).
-
-    Safe under concurrent first requests for the same username: one row is created and both succeed.
-    Saves only when a value changed. Membership of the Admins group follows the `administrator` claim.
-    """
-    user = next(iter(User.objects.raw(_user_with_admins_flag_sql(), [ADMINS_GROUP, username])), None)
-    if user is not None:
-        user.in_admins = bool(user.in_admins)  # SQLite answers 0/1
-    else:
-        user, _ = User.objects.get_or_create(username=username, defaults={"password": make_password(None)})
-        user.in_admins = False
-
-    claims = _claims_with_name_fallback(payload)
-    changed = []
-    for claim, field_name in JWT_USER_FIELDS.items():
-        claim_value = claims.get(claim)
-        if claim_value is None:
-            continue
-        value = _valid_claim_value(user, field_name, claim_value)
-        if value is not None and getattr(user, field_name) != value:
-            setattr(user, field_name, value)
-            changed.append(field_name)
-    if changed:
-        user.save(update_fields=changed)
-        log.info("Updated %s of user %s from JWT", ", ".join(changed), username)
-
-    should_be_admin = bool(payload.get("administrator"))
-    if should_be_admin != user.in_admins:
-        admins, _ = Group.objects.get_or_create(name=ADMINS_GROUP)
-        try:
-            with transaction.atomic():
-                if should_be_admin:
-                    user.groups.add(admins)
-                else:
-                    user.groups.remove(admins)
-        except IntegrityError:
-            pass  # a concurrent first request of the same user added the membership already
-        user.in_admins = should_be_admin
-    return user
 
 
 def create_auto_auth_user(*, username=None, staff=True, superuser=True):
