@@ -104,6 +104,8 @@ LOGIN_REDIRECT_URL = "/records/"
 SITE_ID = 1
 # Seconds a host → Site lookup is remembered in-process (saving a SiteConfiguration clears it at once).
 SITE_CACHE_TTL = env.get_int("SITE_CACHE_TTL", 300)
+# At most this many sites are remembered per process (least recently used first out).
+SITE_CACHE_SIZE = env.get_int("SITE_CACHE_SIZE", 256)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

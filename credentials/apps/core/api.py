@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.http.request import split_domain_port
 from django.utils import timezone
 
 from credentials.apps.core import jwt_users
@@ -34,42 +35,57 @@ from credentials.apps.core.identity import (  # noqa: F401 (the app's public int
     lms_user_id_from,
     sync_user_from_jwt,
 )
+from credentials.apps.core.lru import LRUCache
 from credentials.apps.core.models import SiteConfiguration, User
 
 log = logging.getLogger(__name__)
 
 # --- Sites ------------------------------------------------------------------------------------------
 
-# host → (expires at, Site with its configuration). Per process, like upstream's site cache; saving a
-# SiteConfiguration or a Site clears it (signals.py), other processes see the change within SITE_CACHE_TTL.
-_sites_by_host = {}
+# Matched domain → Site with its configuration, per process, like upstream's site cache but bounded (an
+# attacker controls the Host header): keyed on the site's domain, or on the bare host name (no port) for a host
+# that falls back to SITE_ID. Saving a SiteConfiguration or a Site clears it (signals.py); other processes see
+# the change within SITE_CACHE_TTL.
+_sites = LRUCache(settings.SITE_CACHE_SIZE)
 
 
 def clear_site_cache():
-    _sites_by_host.clear()
+    _sites.clear()
     Site.objects.clear_cache()
 
 
-def _find_site(host):
+def site_cache_size():
+    return len(_sites)
+
+
+def _bare_host(host):
+    """``Example.com:8443`` → ``example.com``; IPv6 literals keep their brackets."""
+    domain, _port = split_domain_port(host)
+    return domain or host
+
+
+def _find_site(host, bare):
+    """(site, the domain it matched or None for the SITE_ID fallback)."""
     sites = Site.objects.select_related("siteconfiguration")
-    domain_without_port = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    for candidate in dict.fromkeys((host, domain_without_port)):
+    for candidate in dict.fromkeys((host, bare)):
         site = sites.filter(domain__iexact=candidate).first()
         if site is not None:
-            return site
-    return sites.filter(pk=settings.SITE_ID).first()
+            return site, candidate
+    return sites.filter(pk=settings.SITE_ID).first(), None
 
 
 def get_site_for_host(host):
     """The Site whose domain is ``host`` (with or without port), falling back to SITE_ID."""
-    now = time.monotonic()
-    cached = _sites_by_host.get(host)
-    if cached and cached[0] > now:
-        return cached[1]
-    site = _find_site(host)
+    host = host.lower()
+    bare = _bare_host(host)
+    for key in dict.fromkeys((host, bare)):
+        site = _sites.get(key)
+        if site is not None:
+            return site
+    site, matched = _find_site(host, bare)
     if site is None:
         raise Site.DoesNotExist(f"No site matches {host!r} and SITE_ID={settings.SITE_ID} does not exist.")
-    _sites_by_host[host] = (now + settings.SITE_CACHE_TTL, site)
+    _sites.set(matched or bare, site, settings.SITE_CACHE_TTL)
     return site
 
 
