@@ -1,5 +1,6 @@
 """Settings shared by every environment. local.py, test.py and production.py start from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from corsheaders.defaults import default_headers
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "waffle",
     "corsheaders",
     "social_django",
+    "axes",
     "credentials.apps.core",
     "credentials.apps.catalog",
     "credentials.apps.credentials",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "waffle.middleware.WaffleMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a blocked records POST: RATELIMIT_VIEW answers 429
     "credentials.apps.core.middleware.DatabaseUnavailableMiddleware",  # database down: 503, not 500
+    "axes.middleware.AxesMiddleware",  # the admin sign-in throttle's "locked out" answer (429)
 ]
 
 ROOT_URLCONF = "credentials.urls"
@@ -91,11 +94,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_USER_MODEL = "core.User"
 # SSO with the LMS first (core/sso.py), then username + password for local accounts (the admin login form).
-AUTHENTICATION_BACKENDS = ["credentials.apps.core.sso.EdXOAuth2", "credentials.apps.core.backends.ModelBackend"]
+# django-axes first: it refuses sign-ins from a locked-out account or address before any other backend runs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "credentials.apps.core.sso.EdXOAuth2",
+    "credentials.apps.core.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password sign-in throttle (django-axes, database handler so every process counts together): after
+# AXES_FAILURE_LIMIT failed sign-ins for one username (from anywhere) or from one address (for any username),
+# that account or address is refused (429) for AXES_COOLOFF_MINUTES; a successful sign-in resets its counter.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt); one row per successful sign-in would grow forever
+AXES_CLIENT_IP_CALLABLE = "credentials.apps.core.client_ip.client_ip"
+AXES_VERBOSE = False
+# Peers whose X-Forwarded-For is believed (the reverse proxy); gunicorn reads the same variable.
+TRUSTED_PROXY_IPS = env.get_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 LOGIN_URL = "/login/"
 LOGOUT_URL = "/logout/"
 # Where sign-in lands without ?next=: the learner's records (upstream: /api/v2/credentials/, an API page).
