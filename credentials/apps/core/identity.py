@@ -60,7 +60,7 @@ def _check(user, username, lms_user_id, via):
                 username, lms_user_id, via, f"the account {user.username} belongs to LMS user id {user.lms_user_id}"
             )
         return
-    if user.has_usable_password() or user.is_staff or user.is_superuser:
+    if (user.password and user.has_usable_password()) or user.is_staff or user.is_superuser:
         _refuse(username, lms_user_id, via, f"{user.username} is a local account not linked to the LMS")
     # A plain account without password or powers (e.g. made in the admin for a learner): link it.
     user.linked_to_lms = True

@@ -117,7 +117,6 @@ class LocalAccountClash(AuthPolicyError):
     """The LMS user's username is a local account here (DESIGN.md §5.16); the message says so."""
 
 
-
 def lms_user(backend, uid, details, response, *args, **kwargs):
     """Find the account of this LMS identity by LMS user id, else by username, else create it; never a local
     account (core/identity.py). Replaces social-auth's social_user, get_user_if_exists and create_user."""
