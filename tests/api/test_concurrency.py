@@ -31,9 +31,7 @@ def post_concurrently(bodies, path="/api/v2/credentials/"):
     def send(index):
         try:
             barrier.wait()
-            statuses[index] = (
-                APIClient().post(path, bodies[index], format="json", **headers).status_code
-            )
+            statuses[index] = APIClient().post(path, bodies[index], format="json", **headers).status_code
         finally:
             connections.close_all()
 

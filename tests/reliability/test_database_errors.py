@@ -121,6 +121,59 @@ def test_a_real_lock_wait_on_a_write_that_is_not_retried_is_a_409(api_client, si
     assert User.objects.get(username="alice").email == "old@example.com"
 
 
+class RowHolder:
+    """Another transaction holding a row lock for ``seconds`` (longer than one lock wait, shorter than two)."""
+
+    def __init__(self, queryset, seconds):
+        self.queryset, self.seconds, self.locked = queryset, seconds, threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self):
+        import time
+
+        try:
+            with transaction.atomic():
+                list(self.queryset.select_for_update())
+                self.locked.set()
+                time.sleep(self.seconds)
+        finally:
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
+        return self
+
+    def __exit__(self, *exc):
+        self.thread.join()
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_a_grade_post_meeting_a_lock_wait_is_retried_and_saved(api_client):
+    """The grade upsert is idempotent, so a lock wait (or deadlock) runs it again instead of failing."""
+    if connection.vendor != "mysql":
+        pytest.skip("a row lock with a lock wait timeout needs MySQL/MariaDB")
+    from credentials.apps.records.models import UserGrade
+    from tests.factories import CourseRunFactory, SiteConfigurationFactory, UserGradeFactory, default_site
+    from tests.jwt_helpers import service_worker_header
+
+    site = SiteConfigurationFactory(site=default_site()).site
+    run = CourseRunFactory(course__site=site)
+    UserGradeFactory(username="alice", course_run=run, letter_grade="B", percent_grade="0.6")
+    headers = service_worker_header()
+    api_client.get("/api/v2/", **headers)
+    body = {"username": "alice", "course_run": run.key, "letter_grade": "A", "percent_grade": 0.9, "verified": True}
+
+    with RowHolder(UserGrade.objects.filter(username="alice"), seconds=1.5):
+        response = api_client.post("/api/v2/grades/", body, format="json", **headers)
+
+    assert response.status_code in (200, 201), response.content
+    assert UserGrade.objects.get(username="alice").letter_grade == "A"
+
+
 @pytest.mark.mysql
 @pytest.mark.django_db(transaction=True)
 def test_retry_on_conflict_runs_an_idempotent_write_again_after_a_real_lock_wait(site):

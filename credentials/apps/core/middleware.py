@@ -173,8 +173,10 @@ class DatabaseUnavailableMiddleware:
 
     @staticmethod
     def _is_admin_list(request):
-        return request.method == "GET" and request.path.startswith(reverse("admin:index")) and any(
-            key.endswith("regex") for key in request.GET
+        return (
+            request.method == "GET"
+            and request.path.startswith(reverse("admin:index"))
+            and any(key.endswith("regex") for key in request.GET)
         )
 
     @staticmethod

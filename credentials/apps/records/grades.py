@@ -2,12 +2,14 @@
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from credentials.apps.catalog.models import CourseRun
 from credentials.apps.core import api as core_api
+from credentials.apps.core import db_errors
 from credentials.apps.records.models import UserGrade
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ def get_course_run(*, site, key):
     )
 
 
+SAVE_ATTEMPTS = 3
+
+
 def _is_stale(grade, lms_last_updated_at):
     return bool(lms_last_updated_at and grade.lms_last_updated_at and lms_last_updated_at < grade.lms_last_updated_at)
 
@@ -41,7 +46,7 @@ def save_grade(*, username, course_run, **fields):
     default on creation). An update older than the stored ``lms_last_updated_at`` is ignored, so a late
     retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
     """
-    for attempt in (1, 2):
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
                 grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
@@ -55,10 +60,14 @@ def save_grade(*, username, course_run, **fields):
                     setattr(grade, name, value)
                 grade.save()
                 return grade, "updated"
-        except IntegrityError:
-            if attempt == 2:
+        except (IntegrityError, OperationalError) as exc:
+            # A lost race for the first row, or a deadlock / lock wait with another writer: the upsert is
+            # idempotent, so it runs again; anything else (or the last attempt) goes up (a 409 for a conflict).
+            retryable = isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
+            if attempt == SAVE_ATTEMPTS or not retryable:
                 raise
-            log.info("Retrying the grade of %s in %s after a concurrent first grade", username, course_run.key)
+            log.info("Retrying the grade of %s in %s after %s", username, course_run.key, exc)
+            time.sleep(0.01 * attempt)
     raise AssertionError("unreachable")
 
 
