@@ -246,6 +246,8 @@ SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_U
 SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL", None)
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env.get_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", False)
 SOCIAL_AUTH_URL_NAMESPACE = "social"
+# The sign-in's state lives in a signed cookie, so an anonymous visit of the sign-in link stores no session.
+SOCIAL_AUTH_STRATEGY = "credentials.apps.core.sso_state.CookieStateStrategy"
 SOCIAL_AUTH_USER_FIELDS = ["username", "email", "first_name", "last_name"]
 SOCIAL_AUTH_INACTIVE_USER_URL = "/login/inactive/"
 # spec/integration.md §4.5: staff and superuser flags, username and e-mail are never changed by user_details.

@@ -31,7 +31,7 @@ from social_core.exceptions import AuthCanceled, AuthPolicyError, AuthResponseEr
 from social_django import views as social_views
 from social_django.utils import psa
 
-from credentials.apps.core import api
+from credentials.apps.core import api, sso_state
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,8 @@ def begin(request, backend):
         return sign_in_without_lms(request)
     if request.user.is_authenticated:
         logout(request)
-    return do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
+    response = do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
+    return sso_state.save(request, response)  # the state goes in a cookie, not a session row
 
 
 # Where each kind of sign-in failure comes from → the status the browser gets (DESIGN.md §5.1).
@@ -229,7 +230,9 @@ FAILURE_STATUS = {"request": 400, "session": 400, "local_policy": 403, "provider
 def complete(request, backend):
     """The LMS's callback. A failed sign-in shows a page with a retry link instead of a 500."""
     try:
-        return social_views.complete(request, backend)
+        response = social_views.complete(request, backend)
+        if request.user.is_authenticated:
+            sso_state.clear(request)  # signed in: the session carries on, the sign-in state is spent
     except SocialAuthBaseException as exc:
         # The learner declining at the LMS (?error=access_denied) is their choice, not a failing LMS.
         status = 403 if isinstance(exc, AuthCanceled) else FAILURE_STATUS.get(getattr(exc, "source", None))
@@ -239,7 +242,8 @@ def complete(request, backend):
         # A clash would happen again on retrying: its page says why and offers no retry link.
         clash = isinstance(exc, LocalAccountClash)
         context = {"reason": exc.detail, "retry": False} if clash else {"reason": str(exc)}
-        return render(request, "core/sign_in_failed.html", context, status=status)
+        response = render(request, "core/sign_in_failed.html", context, status=status)
+    return sso_state.save(request, response)
 
 
 @never_cache
