@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "credentials.apps.core.middleware.RequestLoggingMiddleware",  # first: times and logs every request
+    "credentials.apps.core.middleware.ContentSecurityPolicyMiddleware",  # on every response, errors included
     "credentials.apps.core.middleware.HealthCheckMiddleware",  # /health/ for any Host, also over HTTP
     "corsheaders.middleware.CorsMiddleware",
     "credentials.apps.core.limits.RequestBodyLimitMiddleware",  # 413 for bodies over MAX_REQUEST_BODY_BYTES
@@ -160,6 +161,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.
 SERVE_MEDIA = False
+
+# Sent on every response (core/middleware.py). Scripts, styles and fonts come only from this origin and no
+# page has inline code; images may also come from https (organization logos from the catalog, media on a CDN)
+# and data: URLs. A theme with inline <style> or scripts elsewhere must add them here (or set the variable).
+_CSP_COMMON = "default-src 'self'; img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
+_CSP_COMMON += "object-src 'none'; base-uri 'self'"
+CONTENT_SECURITY_POLICY = env.get_str("CONTENT_SECURITY_POLICY", f"{_CSP_COMMON}; script-src 'self'; style-src 'self'")
+# DRF's browsable API (HTML answers of /api/...) is third-party markup with style attributes and one inline
+# handler, its "Log out" link: that handler's hash and inline styles are allowed there, nothing else.
+CONTENT_SECURITY_POLICY_BROWSABLE_API = env.get_str(
+    "CONTENT_SECURITY_POLICY_BROWSABLE_API",
+    f"{_CSP_COMMON}; script-src 'self' 'unsafe-hashes' 'sha256-tHTC1YgZ5UbAs8E2Ib4NjuSS8R05d1nfPHtbmXq05WA='; "
+    "style-src 'self' 'unsafe-inline'",
+)
+# true: browsers report violations (console, report-to) without blocking: for trying a new policy on a live site.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.get_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
 
 # Request bodies longer than this many bytes are refused with 413 (credentials/apps/core/limits.py); 0 turns
 # the check off. The largest legitimate bodies (bulk learner status, a signatory image upload) are far smaller.
