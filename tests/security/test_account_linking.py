@@ -205,3 +205,27 @@ def test_sso_after_replace_usernames_signs_in_the_renamed_account(client, site):
 
     assert client.get("/records/").wsgi_request.user.username == "newlearner"
     assert User.objects.get(username="newlearner").social_auth.get().uid == "4242"
+
+
+# --- Existing installations ---------------------------------------------------------------------------------
+
+
+def test_the_migration_links_passwordless_accounts_and_leaves_local_ones_alone():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("credentials.apps.core.migrations.0004_user_linked_to_lms")
+    from_jwt = passwordless(username="from_jwt", is_staff=True)  # an LMS worker made staff by its token
+    local_admin = local_superuser("local_admin")
+    passwordless_superuser = passwordless(username="nopass_root", is_superuser=True)
+
+    migration.link_accounts_made_by_the_lms(apps, None)
+
+    assert User.objects.get(pk=from_jwt.pk).linked_to_lms is True
+    assert User.objects.get(pk=local_admin.pk).linked_to_lms is False
+    assert User.objects.get(pk=passwordless_superuser.pk).linked_to_lms is False
+
+
+def test_the_service_user_made_by_the_migrations_is_linked(settings):
+    assert User.objects.get(username=settings.CREDENTIALS_SERVICE_USER).linked_to_lms is True
