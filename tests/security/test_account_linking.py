@@ -215,7 +215,7 @@ def test_the_migration_links_passwordless_accounts_and_leaves_local_ones_alone()
 
     from django.apps import apps
 
-    migration = importlib.import_module("credentials.apps.core.migrations.0004_user_linked_to_lms")
+    migration = importlib.import_module("credentials.apps.core.migrations.0005_user_linked_to_lms")
     from_jwt = passwordless(username="from_jwt", is_staff=True)  # an LMS worker made staff by its token
     local_admin = local_superuser("local_admin")
     passwordless_superuser = passwordless(username="nopass_root", is_superuser=True)

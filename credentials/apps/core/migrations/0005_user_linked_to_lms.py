@@ -10,7 +10,7 @@ def link_accounts_made_by_the_lms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_historicalsiteconfiguration")]
+    dependencies = [("core", "0004_event_bus")]
 
     operations = [
         migrations.AddField(
