@@ -51,6 +51,8 @@ def visit(new_page, live_server, paths, *, sign_in_as=None, staff=False):
 
 def test_anonymous_pages_satisfy_their_policy(new_page, live_server, demo):
     paths = [
+        "/",
+        "/api-docs/",
         "/admin/login/",
         "/credentials/example/",
         *[f"/credentials/{uuid}/" for uuid in demo["certificates"]],
@@ -60,6 +62,12 @@ def test_anonymous_pages_satisfy_their_policy(new_page, live_server, demo):
     ]
 
     assert visit(new_page, live_server, paths) == {}
+
+
+def test_the_sign_in_page_without_an_lms_satisfies_its_policy(new_page, live_server, demo, settings):
+    settings.SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = settings.SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = None
+
+    assert visit(new_page, live_server, ["/login/?next=/records/"]) == {}
 
 
 def test_a_learners_pages_satisfy_their_policy(new_page, live_server, demo):
