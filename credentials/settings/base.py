@@ -97,7 +97,7 @@ AUTH_USER_MODEL = "core.User"
 # SSO with the LMS first (core/sso.py), then username + password for local accounts (the admin login form).
 # django-axes first: it refuses sign-ins from a locked-out account or address before any other backend runs.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "credentials.apps.core.backends.SignInThrottleBackend",
     "credentials.apps.core.sso.EdXOAuth2",
     "credentials.apps.core.backends.ModelBackend",
 ]
