@@ -53,6 +53,7 @@ def test_anonymous_pages_satisfy_their_policy(new_page, live_server, demo):
     paths = [
         "/",
         "/api-docs/",
+        "/verify/",
         "/admin/login/",
         "/credentials/example/",
         *[f"/credentials/{uuid}/" for uuid in demo["certificates"]],
@@ -71,7 +72,12 @@ def test_the_sign_in_page_without_an_lms_satisfies_its_policy(new_page, live_ser
 
 
 def test_a_learners_pages_satisfy_their_policy(new_page, live_server, demo):
-    paths = ["/records/", f"/records/programs/{demo['program_hex']}/", f"/credentials/{demo['certificates'][0]}/"]
+    paths = [
+        "/records/",
+        f"/records/programs/{demo['program_hex']}/",
+        f"/credentials/{demo['certificates'][0]}/",
+        "/verifiable_credentials/wallet/",
+    ]
 
     assert visit(new_page, live_server, paths, sign_in_as="alice") == {}
 
