@@ -21,6 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     full_name = factory.Faker("name")
     password = factory.django.Password("password")
+    linked_to_lms = True  # a learner the LMS signed in; local accounts pass linked_to_lms=False
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

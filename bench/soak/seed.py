@@ -83,11 +83,12 @@ def seed(*, learners, lms_url):
     )
     catalog_api.set_ordered(pathway, "programs", [program])
 
-    User.objects.create_superuser(ADMIN, f"{ADMIN}@example.com", ADMIN)
+    # Both call the API with LMS JWTs, so both are accounts the LMS may use (DESIGN.md §5.16).
+    User.objects.create_superuser(ADMIN, f"{ADMIN}@example.com", ADMIN, linked_to_lms=True)
     full_names = {}
     for name in learners:
         full_names[name] = f"Soak Learner {name.rsplit('_', 1)[-1]}"
-        User.objects.create_user(name, f"{name}@example.com", name, full_name=full_names[name])
+        User.objects.create_user(name, f"{name}@example.com", name, full_name=full_names[name], linked_to_lms=True)
     return World(
         base_url="",
         course_configurations=[(c.pk, c.course_id, c.course_run_id) for c in configurations],

@@ -1,5 +1,6 @@
 """Settings shared by every environment. local.py, test.py and production.py start from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from corsheaders.defaults import default_headers
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "waffle",
     "corsheaders",
     "social_django",
+    "axes",
     "credentials.apps.core",
     "credentials.apps.catalog",
     "credentials.apps.credentials",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "credentials.apps.core.middleware.RequestLoggingMiddleware",  # first: times and logs every request
+    "credentials.apps.core.middleware.ContentSecurityPolicyMiddleware",  # on every response, errors included
     "credentials.apps.core.middleware.HealthCheckMiddleware",  # /health/ for any Host, also over HTTP
     "corsheaders.middleware.CorsMiddleware",
     "credentials.apps.core.limits.RequestBodyLimitMiddleware",  # 413 for bodies over MAX_REQUEST_BODY_BYTES
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "waffle.middleware.WaffleMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a blocked records POST: RATELIMIT_VIEW answers 429
     "credentials.apps.core.middleware.DatabaseUnavailableMiddleware",  # database down: 503, not 500
+    "axes.middleware.AxesMiddleware",  # the admin sign-in throttle's "locked out" answer (429)
 ]
 
 ROOT_URLCONF = "credentials.urls"
@@ -91,11 +95,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_USER_MODEL = "core.User"
 # SSO with the LMS first (core/sso.py), then username + password for local accounts (the admin login form).
-AUTHENTICATION_BACKENDS = ["credentials.apps.core.sso.EdXOAuth2", "credentials.apps.core.backends.ModelBackend"]
+# django-axes first: it refuses sign-ins from a locked-out account or address before any other backend runs.
+AUTHENTICATION_BACKENDS = [
+    "credentials.apps.core.backends.SignInThrottleBackend",
+    "credentials.apps.core.sso.EdXOAuth2",
+    "credentials.apps.core.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password sign-in throttle (django-axes, database handler so every process counts together): after
+# AXES_FAILURE_LIMIT failed sign-ins for one username (from anywhere) or from one address (for any username),
+# that account or address is refused (429) for AXES_COOLOFF_MINUTES; a successful sign-in resets its counter.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt); one row per successful sign-in would grow forever
+AXES_CLIENT_IP_CALLABLE = "credentials.apps.core.client_ip.client_ip"
+AXES_VERBOSE = False
+# Peers whose X-Forwarded-For is believed (the reverse proxy); gunicorn reads the same variable.
+TRUSTED_PROXY_IPS = env.get_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 LOGIN_URL = "/login/"
 LOGOUT_URL = "/logout/"
 # Where sign-in lands without ?next=: the learner's records (upstream: /api/v2/credentials/, an API page).
@@ -104,6 +127,8 @@ LOGIN_REDIRECT_URL = "/records/"
 SITE_ID = 1
 # Seconds a host → Site lookup is remembered in-process (saving a SiteConfiguration clears it at once).
 SITE_CACHE_TTL = env.get_int("SITE_CACHE_TTL", 300)
+# At most this many sites are remembered per process (least recently used first out).
+SITE_CACHE_SIZE = env.get_int("SITE_CACHE_SIZE", 256)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -136,6 +161,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.
 SERVE_MEDIA = False
+
+# Sent on every response (core/middleware.py). Scripts, styles and fonts come only from this origin and no
+# page has inline code; images may also come from https (organization logos from the catalog, media on a CDN)
+# and data: URLs. A theme with inline <style> or scripts elsewhere must add them here (or set the variable).
+_CSP_COMMON = "default-src 'self'; img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
+_CSP_COMMON += "object-src 'none'; base-uri 'self'"
+CONTENT_SECURITY_POLICY = env.get_str("CONTENT_SECURITY_POLICY", f"{_CSP_COMMON}; script-src 'self'; style-src 'self'")
+# DRF's browsable API (HTML answers of /api/...) is third-party markup with style attributes and one inline
+# handler, its "Log out" link: that handler's hash and inline styles are allowed there, nothing else.
+CONTENT_SECURITY_POLICY_BROWSABLE_API = env.get_str(
+    "CONTENT_SECURITY_POLICY_BROWSABLE_API",
+    f"{_CSP_COMMON}; script-src 'self' 'unsafe-hashes' 'sha256-tHTC1YgZ5UbAs8E2Ib4NjuSS8R05d1nfPHtbmXq05WA='; "
+    "style-src 'self' 'unsafe-inline'",
+)
+# true: browsers report violations (console, report-to) without blocking: for trying a new policy on a live site.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.get_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
 
 # Request bodies longer than this many bytes are refused with 413 (credentials/apps/core/limits.py); 0 turns
 # the check off. The largest legitimate bodies (bulk learner status, a signatory image upload) are far smaller.
@@ -222,6 +263,8 @@ SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_U
 SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL = env.get_str("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_REDIRECT_URL", None)
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env.get_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", False)
 SOCIAL_AUTH_URL_NAMESPACE = "social"
+# The sign-in's state lives in a signed cookie, so an anonymous visit of the sign-in link stores no session.
+SOCIAL_AUTH_STRATEGY = "credentials.apps.core.sso_state.CookieStateStrategy"
 SOCIAL_AUTH_USER_FIELDS = ["username", "email", "first_name", "last_name"]
 SOCIAL_AUTH_INACTIVE_USER_URL = "/login/inactive/"
 # spec/integration.md §4.5: staff and superuser flags, username and e-mail are never changed by user_details.
@@ -229,9 +272,8 @@ SOCIAL_AUTH_PIPELINE = [
     "social_core.pipeline.social_auth.social_details",
     "social_core.pipeline.social_auth.social_uid",
     "social_core.pipeline.social_auth.auth_allowed",
-    "social_core.pipeline.social_auth.social_user",
-    "credentials.apps.core.sso.get_user_if_exists",
-    "social_core.pipeline.user.create_user",
+    # The account is found by LMS user id, then username, and is never a local account (DESIGN.md §5.16).
+    "credentials.apps.core.sso.lms_user",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",

@@ -84,6 +84,18 @@ def database_from_url(url, conn_max_age=0):
         if read_timeout > 0:
             config["OPTIONS"].update({"read_timeout": read_timeout, "write_timeout": read_timeout})
         config.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(
+            {
+                # A transaction takes the write lock when it begins, so concurrent writers queue for it instead of
+                # failing half-way with "database is locked" when a read lock cannot be upgraded.
+                "transaction_mode": "IMMEDIATE",
+                # Seconds a writer waits for the lock before "database is locked".
+                "timeout": get_int("SQLITE_BUSY_TIMEOUT", 20),
+                # Readers do not wait for the writer (write-ahead log); NORMAL sync is safe with WAL.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
+        )
     return config
 
 

@@ -1,5 +1,7 @@
 """Settings for `make test`. DATABASE_URL / CACHE_URL select MariaDB + memcached; SQLite and locmem otherwise."""
 
+import os
+
 from credentials.settings.base import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key"
@@ -9,6 +11,10 @@ ENABLE_AUTO_AUTH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database (whose table locks no busy timeout waits for): the
+    # concurrency tests run many connections against it, as `make run` does. One per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 JWT_AUTH["JWT_ISSUERS"] = [  # noqa: F405
     {

@@ -225,10 +225,21 @@ def test_null_claims_change_nothing(api_client, site):
     assert (user.email, user.full_name, user.lms_user_id) == ("kept@example.com", "Kept Name", 7)
 
 
-def test_changed_lms_user_id_is_copied(api_client, site):
+def test_a_token_of_another_lms_user_id_is_refused_not_copied(api_client, site):
+    """The account is linked to LMS user 7; a token naming alice with id 8 is another LMS identity (DESIGN.md
+    §5.16), so it signs in as nobody instead of taking alice's account over."""
     UserFactory(username="alice", lms_user_id=7)
 
-    get_root(api_client, make_token("alice", user_id=8))
+    response = get_root(api_client, make_token("alice", user_id=8))
+
+    assert response.status_code == 401
+    assert User.objects.get(username="alice").lms_user_id == 7
+
+
+def test_a_linked_account_without_an_lms_user_id_gets_the_tokens(api_client, site):
+    UserFactory(username="alice", lms_user_id=None)
+
+    assert get_root(api_client, make_token("alice", user_id=8)).status_code == 200
 
     assert User.objects.get(username="alice").lms_user_id == 8
 
@@ -297,8 +308,6 @@ def test_failed_header_token_is_final_even_with_a_session(api_client, site):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_requests_for_a_new_username_create_one_user(site):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the race needs MySQL/MariaDB")
     from rest_framework.test import APIClient
 
     token = make_token("newcomer", administrator=True)

@@ -105,3 +105,17 @@ def test_site_configuration_is_in_every_template_context(client, site):
     from credentials.apps.core.context_processors import site_configuration
 
     assert site_configuration(request)["site_configuration"].platform_name == "Test Platform"
+
+
+def test_ten_thousand_distinct_hosts_keep_the_site_cache_bounded(settings):
+    """Each Host header (another port, another name under a wildcard ALLOWED_HOSTS) must not grow the process."""
+    other = SiteConfigurationFactory(site=SiteFactory(domain="other.example.com")).site
+
+    for port in range(10_000):
+        assert api.get_site_for_host(f"other.example.com:{port}") == other
+    assert api.site_cache_size() == 1  # keyed on the matched domain, not the raw host
+    for number in range(settings.SITE_CACHE_SIZE + 300):  # names that each cost a lookup: past the bound
+        assert api.get_site_for_host(f"h{number}.attacker.example").pk == settings.SITE_ID
+    assert api.site_cache_size() <= settings.SITE_CACHE_SIZE
+
+    assert api.get_site_for_host("OTHER.example.com:1") == other

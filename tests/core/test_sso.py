@@ -306,3 +306,48 @@ def test_next_pointing_to_another_host_is_ignored(client, site):
 @pytest.mark.parametrize("path", ["/login/no-such-backend/", "/complete/no-such-backend/?state=x&code=y"])
 def test_an_unknown_backend_is_a_404(client, site, path):
     assert client.get(path).status_code == 404
+
+
+# --- No session row before the user is signed in (issue 14) -----------------------------------------------
+
+
+def test_an_anonymous_visit_of_the_sign_in_link_stores_no_session(client, site):
+    from django.contrib.sessions.models import Session
+
+    for _ in range(5):
+        response = client.get("/login/edx-oauth2/?next=/records/")
+        assert response.status_code == 302
+
+    assert Session.objects.count() == 0
+    assert "credentials_sessionid" not in response.cookies
+    state_cookie = response.cookies["credentials_sso_state"]
+    assert state_cookie["httponly"] and state_cookie["samesite"] == "Lax"
+
+
+@responses.activate
+def test_the_callback_needs_the_browser_that_began_the_sign_in(client, site):
+    """The state travels in this browser's signed cookie: another browser (no cookie) cannot complete it."""
+    from django.test import Client
+
+    FakeLms(responses.mock)
+    begin = client.get("/login/edx-oauth2/")
+    at_lms = requests.get(begin["Location"], allow_redirects=False, timeout=5)
+    callback = urlsplit(at_lms.headers["Location"])
+
+    other_browser = Client().get(f"{callback.path}?{callback.query}")
+
+    assert other_browser.status_code == 400
+    assert not User.objects.filter(username="newlearner").exists()
+
+
+@responses.activate
+def test_after_signing_in_the_state_cookie_is_gone_and_one_session_exists(client, site):
+    from django.contrib.sessions.models import Session
+
+    FakeLms(responses.mock)
+
+    response = sign_in_through_lms(client)
+
+    assert response.status_code == 302
+    assert Session.objects.count() == 1
+    assert response.cookies["credentials_sso_state"].value == ""

@@ -124,17 +124,25 @@ def test_an_awarded_certificate_carries_no_sample_mark(client, site):
     assert "certificate-sample-mark" not in page and "Sample — not awarded" not in page
 
 
-@pytest.mark.parametrize("viewer", [None, "learner"])
-def test_preview_sends_non_staff_to_sign_in(client, site, viewer):
+def test_preview_sends_anonymous_visitors_to_sign_in(client, site):
     awarded = builders.program_credential()
-    if viewer:
-        client.force_login(UserFactory(username=viewer))
     path = f"/credentials/example/{awarded.program.uuid.hex}/"
 
     response = client.get(path)
 
     assert response.status_code == 302
     assert response["Location"] == f"/login/?next={path}"
+
+
+def test_preview_is_forbidden_to_a_signed_in_learner_instead_of_a_sign_in_loop(client, site):
+    """Sending a signed-in learner to sign in would bring them straight back here, and round again (issue 14)."""
+    awarded = builders.program_credential()
+    client.force_login(UserFactory(username="learner"))
+
+    response = client.get(f"/credentials/example/{awarded.program.uuid.hex}/")
+
+    assert response.status_code == 403
+    assert "Location" not in response
 
 
 def test_preview_of_an_unknown_program_is_not_found(staff_client, site):

@@ -29,6 +29,7 @@ def test_certificate_created_awards_a_course_credential_and_creates_the_learner(
     assert credential.credential.certificate_type == "verified"
     user = User.objects.get(username="alice")
     assert (user.lms_user_id, user.email, user.full_name) == (42, "a@example.com", "Alice A")
+    assert user.linked_to_lms  # the LMS's learner: their SSO and JWTs find this account by id 42
     assert bus.group_info()["pending"] == 0
 
 

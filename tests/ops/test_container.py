@@ -13,7 +13,14 @@ import pytest
 
 from tests.ops.servers import REPO, STARTUP_ATTEMPTS
 
-APP_SERVICES = ("migrate", "app", "copy-catalog", "consume-certificate-events", "relay-event-outbox")
+APP_SERVICES = (
+    "migrate",
+    "app",
+    "copy-catalog",
+    "consume-certificate-events",
+    "relay-event-outbox",
+    "clear-sessions",
+)
 
 
 def compose_command():
@@ -65,10 +72,11 @@ def test_compose_refuses_to_start_without_a_secret_key(compose_env):
     assert "set SECRET_KEY" in result.stderr
 
 
-def test_the_stack_is_mysql_8_memcached_a_migration_the_app_and_the_catalog_schedule(stack):
+def test_the_stack_is_mysql_8_memcached_a_migration_the_app_its_proxy_and_the_schedules(stack):
     services = stack["services"]
 
-    assert set(services) == {"mysql", "memcached", "redis", *APP_SERVICES}
+    assert set(services) == {"mysql", "memcached", "redis", "proxy", *APP_SERVICES}
+    assert services["proxy"]["image"].startswith("nginx:")
     assert re.fullmatch(r"mysql:8(\.\d+)*", services["mysql"]["image"])
     assert services["memcached"]["image"].startswith("memcached:")
     assert {services[name]["image"] for name in APP_SERVICES} == {"credentials:latest"}
@@ -93,11 +101,22 @@ def test_copy_catalog_runs_daily_by_default_and_on_the_configured_interval(stack
     assert hourly["services"]["copy-catalog"]["command"][1] == "3600"
 
 
-def test_only_the_app_port_is_published_and_media_is_a_shared_volume(stack):
+def test_expired_sessions_are_cleared_daily(stack):
+    assert stack["services"]["clear-sessions"]["command"] == [
+        "docker/every.sh",
+        "86400",
+        "python",
+        "manage.py",
+        "clearsessions",
+    ]
+
+
+def test_only_the_proxy_port_is_published_and_media_is_a_shared_volume(stack):
     services = stack["services"]
 
-    assert [(port["target"], port["published"]) for port in services["app"]["ports"]] == [(8150, "8150")]
-    assert not any(services[name].get("ports") for name in services if name != "app")
+    assert [(port["target"], port["published"]) for port in services["proxy"]["ports"]] == [(8150, "8150")]
+    assert services["proxy"]["environment"]["CREDENTIALS_UPSTREAM"] == "app:8150"
+    assert not any(services[name].get("ports") for name in services if name != "proxy")
     assert {"mysql-data", "media"} <= set(stack["volumes"])
     for name in APP_SERVICES:
         assert {"type": "volume", "source": "media", "target": "/app/var/media"} in [

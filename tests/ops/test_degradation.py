@@ -28,7 +28,7 @@ def memcached_settings(url, **options):
 def database_down(exception_class=OperationalError):
     return mock.patch(
         "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
-        side_effect=exception_class("(2003, \"Can't connect to MySQL server on 'db' (111)\")"),
+        side_effect=exception_class(2003, "Can't connect to MySQL server on 'db' (111)"),
     )
 
 

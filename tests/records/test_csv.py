@@ -101,6 +101,30 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, site):
     assert lines[9].endswith('"0.5","\'-B"')
 
 
+@pytest.mark.parametrize("name", [" =1+1", "  +SUM(A1)", "\u00a0@cmd", "\n-2+3", "\t=1", "\uff1d1+1"])
+def test_a_formula_after_leading_whitespace_is_neutralised_too(client, site, name):
+    learner = UserFactory(username="eve", full_name=name, email="eve@example.com")
+    program, _, configurations = make_program(1)
+    award("eve", configurations[0])
+    shared = ProgramCertRecordFactory(user=learner, program=program)
+
+    lines = client.get(csv_url(shared)).content.decode().split("\r\n")
+
+    learner_row = next(line for line in lines if line.startswith('"Learner Name"'))
+    assert learner_row.startswith('"Learner Name","\'')
+
+
+def test_plain_text_with_inner_signs_is_left_alone(client, site):
+    learner = UserFactory(username="eve", full_name="Eve = Adams-Smith", email="eve@example.com")
+    program, _, configurations = make_program(1)
+    award("eve", configurations[0])
+    shared = ProgramCertRecordFactory(user=learner, program=program)
+
+    lines = client.get(csv_url(shared)).content.decode().split("\r\n")
+
+    assert '"Learner Name","Eve = Adams-Smith"' in lines
+
+
 def test_csv_rows_follow_the_catalog_order(client, site, alice):
     program, runs, _ = make_program(3)
     catalog_api.set_ordered(program, "course_runs", [runs[2], runs[1], runs[0]])

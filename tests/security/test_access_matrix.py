@@ -505,7 +505,7 @@ CASES = [
         "credentials/example/<credential_uuid:program_uuid>/",
         "GET",
         "/credentials/example/{program_hex}/",
-        cells(LOGIN, LOGIN, LOGIN, 200, 200, LOGIN),
+        cells(LOGIN, 403, 403, 200, 200, 403),  # signed in but not staff: 403, not a sign-in loop (issue 14)
         auth="session",
         owner=None,
     ),

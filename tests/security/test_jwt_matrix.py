@@ -278,12 +278,14 @@ def test_the_matrix_covers_the_cases_of_the_issue():
 
 
 def test_a_valid_token_with_the_same_claims_is_accepted_and_does_change_the_user(client, world):
-    """The control: without the defect, the same hostile claims are applied, so the tests above can fail."""
-    response = client.get("/api/v2/", HTTP_AUTHORIZATION=f"JWT {make_token('alice', **HOSTILE_CLAIMS)}")
+    """The control: without the defect, the same hostile claims are applied, so the tests above can fail. (With
+    alice's own LMS user id: a token of another LMS user id is another identity and is refused, DESIGN.md §5.16.)"""
+    claims = {**HOSTILE_CLAIMS, "user_id": 7}
+    response = client.get("/api/v2/", HTTP_AUTHORIZATION=f"JWT {make_token('alice', **claims)}")
 
     assert response.status_code == 200
     alice = User.objects.get(username="alice")
-    assert (alice.is_staff, alice.email, alice.lms_user_id) == (True, "mallory@evil.example", 666)
+    assert (alice.is_staff, alice.email, alice.lms_user_id) == (True, "mallory@evil.example", 7)
     assert alice.groups.filter(name=ADMINS_GROUP).exists()
 
 

@@ -31,6 +31,8 @@ class CustomUserAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email")}),
+        # Who may sign in as this account through the LMS (SSO, JWTs): DESIGN.md §5.16, core/identity.py.
+        (_("LMS account"), {"fields": ("linked_to_lms",)}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -52,7 +54,7 @@ class CustomUserAdmin(UserAdmin):
         # otherwise make themselves superuser).
         readonly = super().get_readonly_fields(request, obj)
         if not request.user.is_superuser:
-            readonly = (*readonly, "is_superuser", "user_permissions")
+            readonly = (*readonly, "is_superuser", "user_permissions", "linked_to_lms")
         return readonly
 
     def get_actions(self, request):

@@ -39,7 +39,10 @@ class JwtAuthentication(BaseAuthentication):
             SessionAuthentication().enforce_csrf(request)
         if payload.get("is_restricted"):
             raise PermissionDenied("Tokens of restricted applications may not use this API.")
-        return api.user_for_jwt(username, payload), payload
+        try:
+            return api.user_for_jwt(username, payload), payload
+        except api.IdentityClash as exc:
+            raise AuthenticationFailed(str(exc)) from exc
 
     def _token(self, request):
         """(token, came_from_cookie), or (None, False) when the request carries no JWT."""

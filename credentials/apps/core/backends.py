@@ -1,5 +1,6 @@
 import functools
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import backends
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -42,3 +43,16 @@ class ModelBackend(backends.ModelBackend):
                     rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
+
+
+class SignInThrottleBackend(AxesStandaloneBackend):
+    """django-axes' check (a locked-out account or address is refused), for sign-ins made from a request.
+
+    ``authenticate()`` without a request (a shell, a management command, the test client's ``login``) has no
+    address to count and no visitor to refuse, so it is let through to the other backends instead of raising.
+    """
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

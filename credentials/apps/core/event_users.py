@@ -27,6 +27,7 @@ def get_or_create_user_from_event_data(user_data):
                 is_active=user_data.is_active,
                 full_name=user_data.pii.name or None,
                 email=user_data.pii.email or "",
+                linked_to_lms=True,  # the LMS's own learner: its SSO and JWTs may sign in as it (core/identity.py)
             )
     except IntegrityError:
         return User.objects.get(username=username), False

@@ -2,14 +2,15 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 from django.views.static import serve as static_serve
 
-from credentials.apps.core import api
+from credentials.apps.core import api, db_errors
 from credentials.apps.core.logging import bind_request_id, unbind_request_id
 
 
@@ -82,6 +83,25 @@ class RequestLoggingMiddleware:
             unbind_request_id(token)
 
 
+class ContentSecurityPolicyMiddleware:
+    """Sends CONTENT_SECURITY_POLICY on every response (pages, admin, API docs, errors) that has none of its own
+    (uploads get a stricter one, MediaFilesMiddleware). The pages load scripts and styles only from files on
+    this origin, with no inline code, so an injected ``<script>`` or ``style`` attribute does not run."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            if type(getattr(response, "accepted_renderer", None)).__name__ == "BrowsableAPIRenderer":
+                policy = settings.CONTENT_SECURITY_POLICY_BROWSABLE_API
+            report_only = settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+            response["Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"] = policy
+        return response
+
+
 class HealthCheckMiddleware:
     """Answers ``/health/`` before host validation and the HTTPS redirect (spec/integration.md §6.7: any
     host), because load balancers and container probes call it by the container's address over HTTP."""
@@ -124,15 +144,22 @@ class MediaFilesMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns "the database cannot be reached" into 503 (JSON for API clients) instead of a 500 page.
+    """Answers database errors for what they are (core/db_errors.py) instead of a 500 page.
 
-    Nothing else is needed to recover: Django drops a connection that failed at the end of the request and,
-    with CONN_HEALTH_CHECKS, checks a kept connection before reusing it, so the first request after the
-    database is back gets a fresh connection.
+    - The database cannot be reached: 503 (JSON for API clients) with Retry-After, logged as an outage. Nothing
+      else is needed to recover: Django drops a connection that failed at the end of the request and, with
+      CONN_HEALTH_CHECKS, checks a kept connection before reusing it.
+    - A deadlock or lock wait that was not (or could not be) retried: 409, nothing saved, "retry".
+    - An invalid regular expression in a lookup: 400; on an admin change list, the list again with a message.
+    - Anything else is a bug: Django's 500, logged with its traceback.
     """
 
     RETRY_AFTER_SECONDS = 10
     DETAIL = "The service is temporarily unavailable: its database cannot be reached. Try again later."
+    CONFLICT_DETAIL = (
+        "Another request was changing the same data at the same moment; nothing was saved. Send the request again."
+    )
+    BAD_PATTERN_DETAIL = "Invalid regular expression in a filter."
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -141,17 +168,48 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        outage_log.error("Database unavailable while serving %s %s", request.method, request.path, exc_info=True)
-        if "text/html" in request.headers.get("Accept", "") and "/api/" not in request.path:
-            response = HttpResponse(
-                "<!DOCTYPE html><html><head><title>Service unavailable</title></head>"
-                f"<body><h1>Service unavailable</h1><p>{self.DETAIL}</p></body></html>",
-                status=503,
-            )
+        kind = db_errors.classify(exception)
+        if kind == db_errors.OUTAGE:
+            outage_log.error("Database unavailable while serving %s %s", request.method, request.path, exc_info=True)
+            response = self._answer(request, 503, "Service unavailable", self.DETAIL)
+            response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        elif kind == db_errors.CONFLICT:
+            outage_log.warning("Database conflict while serving %s %s: %s", request.method, request.path, exception)
+            response = self._answer(request, 409, "Conflict", self.CONFLICT_DETAIL)
+        elif kind == db_errors.BAD_PATTERN:
+            if self._is_admin_list(request):
+                return self._admin_list_without_regex(request)
+            response = self._answer(request, 400, "Bad request", self.BAD_PATTERN_DETAIL)
         else:
-            response = JsonResponse({"detail": self.DETAIL}, status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+            return None
         patch_cache_control(response, no_cache=True, no_store=True, must_revalidate=True)
         return response
+
+    @staticmethod
+    def _answer(request, status, title, detail):
+        if "text/html" in request.headers.get("Accept", "") and "/api/" not in request.path:
+            return HttpResponse(
+                f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+                f"<body><h1>{title}</h1><p>{detail}</p></body></html>",
+                status=status,
+            )
+        return JsonResponse({"detail": detail}, status=status)
+
+    @staticmethod
+    def _is_admin_list(request):
+        return (
+            request.method == "GET"
+            and request.path.startswith(reverse("admin:index"))
+            and any(key.endswith("regex") for key in request.GET)
+        )
+
+    @staticmethod
+    def _admin_list_without_regex(request):
+        """The change list again, without its regex filters, saying which pattern was refused (a form error)."""
+        refused = {key: value for key, value in request.GET.items() if key.endswith("regex")}
+        query = request.GET.copy()
+        for key in refused:
+            query.pop(key)
+        patterns = ", ".join(f"{key}={value}" for key, value in refused.items())
+        messages.error(request, f"Invalid regular expression in the filter ({patterns}); it was removed.")
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)

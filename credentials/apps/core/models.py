@@ -10,6 +10,14 @@ class User(AbstractUser):
 
     full_name = models.CharField(max_length=255, null=True, blank=True, db_index=True)
     lms_user_id = models.IntegerField(null=True, blank=True, db_index=True)
+    # Whether the LMS may sign in as this account (DESIGN.md §5.16). Set when SSO or a JWT creates the account
+    # (or links a plain passwordless one); a local account (createsuperuser, the admin) never gets it by itself.
+    linked_to_lms = models.BooleanField(
+        default=False,
+        verbose_name="Linked to the LMS",
+        help_text="The LMS user with this LMS user id (or, without one, this username) may sign in as this account "
+        "through SSO and JWTs. Leave off for local accounts.",
+    )
 
     class Meta:
         get_latest_by = "date_joined"

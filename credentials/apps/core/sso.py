@@ -27,12 +27,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 from social_core.actions import do_auth
 from social_core.backends.oauth import BaseOAuth2
-from social_core.exceptions import AuthCanceled, AuthResponseError, SocialAuthBaseException
+from social_core.exceptions import AuthCanceled, AuthPolicyError, AuthResponseError, SocialAuthBaseException
 from social_django import views as social_views
 from social_django.utils import psa
 
-from credentials.apps.core import api
-from credentials.apps.core.models import User
+from credentials.apps.core import api, sso_state
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class EdXOAuth2(BaseOAuth2):
     name = BACKEND_NAME
     ACCESS_TOKEN_METHOD = "POST"
     DEFAULT_SCOPE = ["user_id", "profile", "email"]
-    ID_KEY = "preferred_username"
+    ID_KEY = "user_id"
     EXTRA_DATA = [("user_id", "user_id"), ("refresh_token", "refresh_token", True), ("expires_in", "expires")]
 
     def authorization_url(self):
@@ -105,20 +104,35 @@ class EdXOAuth2(BaseOAuth2):
         }
 
     def get_user_id(self, details, response):
-        return details.get("username") or response.get("preferred_username")
+        # The association is keyed by the LMS user id, which survives renames; the username only for an LMS
+        # application without the user_id scope.
+        lms_user_id = api.lms_user_id_from(response)
+        return str(lms_user_id) if lms_user_id is not None else details.get("username")
 
 
 # --- Pipeline steps (settings.SOCIAL_AUTH_PIPELINE) -------------------------------------------------------
 
 
-def get_user_if_exists(strategy, details, user=None, *args, **kwargs):
-    """Reuse the local user with the LMS username instead of creating a suffixed duplicate."""
-    if user:
-        return {"is_new": False}
-    existing = User.objects.filter(username=details.get("username")).first() if details.get("username") else None
-    if existing is not None:
-        return {"is_new": False, "user": existing}
-    return {}
+class LocalAccountClash(AuthPolicyError):
+    """The LMS user's username is a local account here (DESIGN.md §5.16); the message says so."""
+
+
+def lms_user(backend, uid, details, response, *args, **kwargs):
+    """Find the account of this LMS identity by LMS user id, else by username, else create it; never a local
+    account (core/identity.py). Replaces social-auth's social_user, get_user_if_exists and create_user."""
+    try:
+        user, created = api.get_or_create_lms_user(details.get("username"), api.lms_user_id_from(response), via="SSO")
+    except api.IdentityClash as exc:
+        raise LocalAccountClash(backend, str(exc), source="local_policy", stage="pipeline") from exc
+    storage = backend.strategy.storage.user
+    social = storage.get_social_auth(backend.name, uid)
+    if social is not None and social.user_id != user.pk:
+        # Associations made before the uid was the LMS user id were keyed by username: the identity decided
+        # above wins, the stale association follows it.
+        log.warning("Moving SSO association %s from user %s to %s", uid, social.user_id, user.pk)
+        social.user = user
+        social.save(update_fields=["user"])
+    return {"user": user, "is_new": created, "social": social}
 
 
 def update_email(strategy, details, user=None, *args, **kwargs):
@@ -141,10 +155,7 @@ def update_full_name(strategy, details, user=None, *args, **kwargs):
 
 
 def update_lms_user_id(strategy, details, user=None, *args, **kwargs):
-    try:
-        lms_user_id = int(details["user_id"]) if details.get("user_id") is not None else None
-    except (TypeError, ValueError):
-        lms_user_id = None
+    lms_user_id = api.lms_user_id_from(details)
     if user is not None and lms_user_id is not None and user.lms_user_id != lms_user_id:
         user.lms_user_id = lms_user_id
         user.save(update_fields=["lms_user_id"])
@@ -207,7 +218,8 @@ def begin(request, backend):
         return sign_in_without_lms(request)
     if request.user.is_authenticated:
         logout(request)
-    return do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
+    response = do_auth(request.backend, redirect_name=REDIRECT_FIELD_NAME, user=request.user)
+    return sso_state.save(request, response)  # the state goes in a cookie, not a session row
 
 
 # Where each kind of sign-in failure comes from → the status the browser gets (DESIGN.md §5.1).
@@ -218,14 +230,20 @@ FAILURE_STATUS = {"request": 400, "session": 400, "local_policy": 403, "provider
 def complete(request, backend):
     """The LMS's callback. A failed sign-in shows a page with a retry link instead of a 500."""
     try:
-        return social_views.complete(request, backend)
+        response = social_views.complete(request, backend)
+        if request.user.is_authenticated:
+            sso_state.clear(request)  # signed in: the session carries on, the sign-in state is spent
     except SocialAuthBaseException as exc:
         # The learner declining at the LMS (?error=access_denied) is their choice, not a failing LMS.
         status = 403 if isinstance(exc, AuthCanceled) else FAILURE_STATUS.get(getattr(exc, "source", None))
         if status is None:
             raise  # configuration or storage problem: a real server error, logged as one
         log.warning("Sign-in with the LMS failed (%s, %s): %s", exc.code, exc.stage, exc.detail or exc)
-        return render(request, "core/sign_in_failed.html", {"reason": str(exc)}, status=status)
+        # A clash would happen again on retrying: its page says why and offers no retry link.
+        clash = isinstance(exc, LocalAccountClash)
+        context = {"reason": exc.detail, "retry": False} if clash else {"reason": str(exc)}
+        response = render(request, "core/sign_in_failed.html", context, status=status)
+    return sso_state.save(request, response)
 
 
 @never_cache

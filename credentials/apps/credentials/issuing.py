@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from credentials.apps.core import db_errors
 from credentials.apps.credentials import signals
 from credentials.apps.credentials.configurations import ConfigurationError
 from credentials.apps.credentials.constants import MAX_ATTRIBUTES_PER_CREDENTIAL, UserCredentialStatus
@@ -27,15 +28,13 @@ log = logging.getLogger(__name__)
 AWARDED = UserCredentialStatus.AWARDED
 REVOKED = UserCredentialStatus.REVOKED
 
-# MySQL error codes worth one more try of a whole issuing transaction: deadlock, lock wait timeout.
-RETRYABLE_MYSQL_ERRORS = {1213, 1205}
 ISSUE_ATTEMPTS = 4
 
 
 def _is_retryable(exc):
-    if isinstance(exc, IntegrityError):
-        return True
-    return isinstance(exc, OperationalError) and bool(exc.args) and exc.args[0] in RETRYABLE_MYSQL_ERRORS
+    """A lost race (IntegrityError) or a conflict with another writer (deadlock, lock wait, SQLite's busy
+    lock) is worth one more try of the whole issuing transaction: issuing is an idempotent upsert."""
+    return isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
 
 
 def _merge_attributes(credential, attributes, created):

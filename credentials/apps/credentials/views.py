@@ -1,6 +1,7 @@
 """The certificate pages (spec/pages.md §3-4): thin adapters over api.py and certificate.py."""
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
@@ -52,8 +53,11 @@ def render_example(request):
 @require_safe
 def render_program_preview(request, program_uuid):
     """Staff preview of a real program certificate configuration, printed for the viewer, issued now."""
-    if not _is_staff(request.user):
+    if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not _is_staff(request.user):
+        # Signed in already: sending them to sign in again would come straight back here (a loop).
+        raise PermissionDenied("Only staff may preview certificate configurations.")
     username = request.user.get_username()
     certificate = api.preview_program_certificate(site=request.site, program_uuid=program_uuid, username=username)
     if certificate is None:

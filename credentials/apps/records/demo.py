@@ -54,6 +54,7 @@ def _user(username, *, full_name, staff=False, superuser=False):
     if user is None:
         user = User(username=username, email=f"{username}@example.com", full_name=full_name)
         user.is_staff, user.is_superuser = staff, superuser
+        user.linked_to_lms = not (staff or superuser)  # learners stand for LMS users; demo_staff is a local admin
         user.set_password(username)  # demo only: the password is the username
         user.save()
     return user

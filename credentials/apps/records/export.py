@@ -2,11 +2,13 @@
 
 CSV_COLUMNS = ["name", "school", "attempts", "course_id", "issue_date", "percent_grade", "letter_grade"]
 # Cells a spreadsheet would run as a formula; such a cell is prefixed with a quote (OWASP CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets skip leading whitespace (" =1+1" runs too), and some read the full-width signs as formulas.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 def _csv_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and (value.startswith(_CONTROL_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)):
         return "'" + value
     return value
 

@@ -2,17 +2,17 @@
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError, transaction
 
 from credentials.apps.catalog.models import CourseRun
 from credentials.apps.core import api as core_api
+from credentials.apps.core import db_errors
 from credentials.apps.records.models import UserGrade
 
 log = logging.getLogger(__name__)
-
-CREATE_ATTEMPTS = 5
 
 
 class GradeConflict(Exception):
@@ -32,6 +32,9 @@ def get_course_run(*, site, key):
     )
 
 
+SAVE_ATTEMPTS = 3
+
+
 def _is_stale(grade, lms_last_updated_at):
     return bool(lms_last_updated_at and grade.lms_last_updated_at and lms_last_updated_at < grade.lms_last_updated_at)
 
@@ -43,35 +46,28 @@ def save_grade(*, username, course_run, **fields):
     default on creation). An update older than the stored ``lms_last_updated_at`` is ignored, so a late
     retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
     """
-
-    def update_existing():
-        # None when there is no grade yet. Then this transaction ends at once: on MySQL the empty locking
-        # read took a gap lock, and inserting under it is what deadlocks concurrent first grades.
-        grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
-        if grade is None:
-            return None
-        grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
-        if _is_stale(grade, fields.get("lms_last_updated_at")):
-            log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
-            return grade, "stale"
-        for name, value in fields.items():
-            setattr(grade, name, value)
-        grade.save()
-        return grade, "updated"
-
-    def create():
-        return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
-
-    for attempt in range(1, CREATE_ATTEMPTS + 1):
-        result = core_api.run_with_retries(update_existing)
-        if result is not None:
-            return result
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
-            return core_api.run_with_retries(create, attempts=1)
-        except IntegrityError:  # a concurrent first grade won the insert: update it on the next pass
-            if attempt == CREATE_ATTEMPTS:
+            with transaction.atomic():
+                grade = UserGrade.objects.select_for_update().filter(username=username, course_run=course_run).first()
+                if grade is None:
+                    return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+                grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
+                if _is_stale(grade, fields.get("lms_last_updated_at")):
+                    log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
+                    return grade, "stale"
+                for name, value in fields.items():
+                    setattr(grade, name, value)
+                grade.save()
+                return grade, "updated"
+        except (IntegrityError, OperationalError) as exc:
+            # A lost race for the first row, or a deadlock / lock wait with another writer: the upsert is
+            # idempotent, so it runs again; anything else (or the last attempt) goes up (a 409 for a conflict).
+            retryable = isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
+            if attempt == SAVE_ATTEMPTS or not retryable:
                 raise
-            log.info("Retrying the grade of %s in %s after a concurrent first grade", username, course_run.key)
+            log.info("Retrying the grade of %s in %s after %s", username, course_run.key, exc)
+            time.sleep(0.01 * attempt)
     raise AssertionError("unreachable")
 
 
