@@ -68,5 +68,9 @@ urlpatterns = [
     path("verifiable_credentials/api/v1/", include("credentials.apps.api.wallet_urls")),
 ]
 
+# Badges' pages, API and the Credly webhook exist only while the feature is on (spec/badges.md §1).
+if settings.BADGES_ENABLED:
+    urlpatterns.append(path("badges/", include("credentials.apps.badges.urls", namespace="badges")))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from corsheaders.defaults import default_headers
 
+from credentials.apps.badges.conf import default_badges_config
 from credentials.apps.core.logging import logging_config
 from credentials.settings import env
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "credentials.apps.credentials",
     "credentials.apps.verifiable",
     "credentials.apps.records",
+    "credentials.apps.badges",
     "credentials.apps.api",
 ]
 
@@ -373,6 +375,10 @@ EVENT_BUS_PRODUCER_CONFIG = env.get_json(
             "org.openedx.learning.program.certificate.awarded.v1",
             "org.openedx.learning.program.certificate.revoked.v1",
         )
+    }
+    | {
+        event_type: {"learning-badges-lifecycle": {"event_key_field": "badge.uuid", "enabled": True}}
+        for event_type in ("org.openedx.learning.badge.awarded.v1", "org.openedx.learning.badge.revoked.v1")
     },
 )
 EVENTS_SERVICE_NAME = "credentials"  # events carry source "openedx/credentials/web"
@@ -386,3 +392,9 @@ LOGGING = logging_config(
 
 # django-ratelimit (records share and send, spec/integration.md §5.4): its counters live in the default cache.
 RATELIMIT_VIEW = "credentials.apps.records.views.rate_limited"
+
+# --- Badges (spec/badges.md §1-2; README.md "Badges") ------------------------------------------------------
+# Off by default: no event handlers, admin, URLs or checks. BADGES_CONFIG is upstream's dict; a YAML file
+# replaces it whole, and a key left out falls back to these defaults (credentials/apps/badges/conf.py).
+BADGES_ENABLED = env.get_bool("BADGES_ENABLED", False)
+BADGES_CONFIG = env.get_json("BADGES_CONFIG", None) or default_badges_config()

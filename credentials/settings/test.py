@@ -34,3 +34,12 @@ SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = "https://test-provider"
 
 USERNAME_REPLACEMENT_WORKER = "username_replacement_worker"
 LEARNER_STATUS_WORKER = "learner_status_worker"
+
+# Badges on, providers in sandbox mode (upstream's test settings, spec/badges.md §1).
+# BADGES_ENABLED / BADGES_CONFIG in the environment are for tests that start a process with other values.
+BADGES_ENABLED = env.get_bool("BADGES_ENABLED", True)  # noqa: F405
+BADGES_CONFIG = env.get_json("BADGES_CONFIG", None)  # noqa: F405
+if BADGES_CONFIG is None:
+    BADGES_CONFIG = default_badges_config()  # noqa: F405
+    BADGES_CONFIG["credly"]["USE_SANDBOX"] = True
+    BADGES_CONFIG["accredible"]["USE_SANDBOX"] = True

@@ -167,7 +167,16 @@ class UserCredential(TimeStampedModel):
     credential_content_type = models.ForeignKey(
         ContentType,
         on_delete=models.CASCADE,
-        limit_choices_to={"model__in": ("coursecertificate", "programcertificate")},
+        # Badge templates are credentials too (spec/badges.md §3, §12.4); their badges stay out of /api/v2/.
+        limit_choices_to={
+            "model__in": (
+                "coursecertificate",
+                "programcertificate",
+                "credlybadgetemplate",
+                "accrediblegroup",
+                "localbadgetemplate",
+            )
+        },
     )
     credential_id = models.PositiveIntegerField(db_index=True)
     credential = GenericForeignKey("credential_content_type", "credential_id")

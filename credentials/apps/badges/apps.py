@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class BadgesConfig(AppConfig):
+    """Badges (spec/badges.md). Models and migrations always exist; everything else (event handlers, system
+    checks, admin, URLs) only when ``BADGES_ENABLED``."""
+
+    name = "credentials.apps.badges"
+    label = "badges"
+    verbose_name = "Badges"
+    default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from credentials.apps.badges import conf
+
+        if not conf.is_enabled():
+            return
+        from django.core.checks import register
+
+        from credentials.apps.badges import checks
+
+        register(checks.badges_checks, *checks.TAGS)
+        self.connect_event_handlers()
+
+    def connect_event_handlers(self):
+        """Subscribe to the configured events (filled in by the processing pipeline)."""
+        try:
+            from credentials.apps.badges import event_handlers
+        except ImportError:  # the pipeline is not there yet (step 1 of issue 18)
+            return
+        event_handlers.register()
