@@ -1,8 +1,13 @@
-"""A fake LMS that publishes course-certificate events the way the LMS does: openedx-events data classes and
-Avro, edx-event-bus-redis' stream entry, ``XADD`` to ``<EVENT_BUS_TOPIC_PREFIX>-learning-certificate-lifecycle``.
+"""A fake LMS that publishes events the way the LMS does: openedx-events data classes and Avro,
+edx-event-bus-redis' stream entry, ``XADD`` to ``<EVENT_BUS_TOPIC_PREFIX>-learning-certificate-lifecycle`` (course
+certificates) or ``<EVENT_BUS_TOPIC_PREFIX>-learning-badges-lifecycle`` (passing status, for badges).
 
     .venv/bin/python bench/fake_lms.py certificate-created --username alice --course-key course-v1:edX+DemoX+2024
     .venv/bin/python bench/fake_lms.py certificate-revoked --username alice --course-key course-v1:edX+DemoX+2024
+    .venv/bin/python bench/fake_lms.py passing-status --username alice --course-key course-v1:edX+DemoX+2024
+    .venv/bin/python bench/fake_lms.py passing-status --failing --username alice --course-key ...
+    .venv/bin/python bench/fake_lms.py ccx-passing-status --ccx-course-key ccx-v1:edX+DemoX+2024+ccx@3 \
+        --master-course-key course-v1:edX+DemoX+2024 --username alice
     .venv/bin/python bench/fake_lms.py garbage            # an entry no consumer can decode (poison test)
 
 Environment: EVENT_BUS_REDIS_CONNECTION_URL (default redis://127.0.0.1:6379/0), EVENT_BUS_TOPIC_PREFIX
@@ -28,17 +33,32 @@ if not settings.configured:  # run as a script: the LMS's settings, not the Cred
     )
     django.setup()
 
+from ccx_keys.locator import CCXLocator  # noqa: E402
 from edx_event_bus_redis.internal.config import get_full_topic  # noqa: E402
 from edx_event_bus_redis.internal.message import RedisMessage  # noqa: E402
 from edx_event_bus_redis.internal.producer import RedisEventProducer  # noqa: E402
 from opaque_keys.edx.keys import CourseKey  # noqa: E402
 from openedx_events.data import EventsMetadata  # noqa: E402
 from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
-from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData  # noqa: E402
-from openedx_events.learning.signals import CERTIFICATE_CREATED, CERTIFICATE_REVOKED  # noqa: E402
+from openedx_events.learning.data import (  # noqa: E402
+    CcxCourseData,
+    CcxCoursePassingStatusData,
+    CertificateData,
+    CourseData,
+    CoursePassingStatusData,
+    UserData,
+    UserPersonalData,
+)
+from openedx_events.learning.signals import (  # noqa: E402
+    CCX_COURSE_PASSING_STATUS_UPDATED,
+    CERTIFICATE_CREATED,
+    CERTIFICATE_REVOKED,
+    COURSE_PASSING_STATUS_UPDATED,
+)
 from walrus import Database  # noqa: E402
 
 TOPIC = "learning-certificate-lifecycle"
+BADGES_TOPIC = "learning-badges-lifecycle"
 SIGNALS = {"certificate-created": CERTIFICATE_CREATED, "certificate-revoked": CERTIFICATE_REVOKED}
 
 
@@ -55,6 +75,41 @@ def certificate_data(*, username, course_key, lms_user_id=1, email=None, name=""
         current_status="downloadable",
         download_url="",
         name=name,
+    )
+
+
+def user_data(*, username, lms_user_id=1, email=None, name="", is_active=True):
+    return UserData(
+        id=lms_user_id,
+        is_active=is_active,
+        pii=UserPersonalData(username=username, email=email or f"{username}@example.com", name=name),
+    )
+
+
+def passing_status_data(*, course_key, is_passing=True, display_name="", start=None, end=None, **user):
+    """COURSE_PASSING_STATUS_UPDATED's data object, as the LMS grades app builds it."""
+    return CoursePassingStatusData(
+        is_passing=is_passing,
+        course=CourseData(
+            course_key=CourseKey.from_string(course_key), display_name=display_name, start=start, end=end
+        ),
+        user=user_data(**user),
+    )
+
+
+def ccx_passing_status_data(
+    *, ccx_course_key, master_course_key, is_passing=True, coach_email="", max_students_allowed=None, **user
+):
+    """CCX_COURSE_PASSING_STATUS_UPDATED's data object."""
+    return CcxCoursePassingStatusData(
+        is_passing=is_passing,
+        course=CcxCourseData(
+            ccx_course_key=CCXLocator.from_string(ccx_course_key),
+            master_course_key=CourseKey.from_string(master_course_key),
+            coach_email=coach_email,
+            max_students_allowed=max_students_allowed,
+        ),
+        user=user_data(**user),
     )
 
 
@@ -95,6 +150,28 @@ class FakeLms:
         )
         return self.db.xadd(stream, message.to_binary_dict()).decode()
 
+    def publish_passing_status(self, *, event_id=None, time=None, **status):
+        """COURSE_PASSING_STATUS_UPDATED to learning-badges-lifecycle (``passing_status_data``'s arguments)."""
+        data = {"course_passing_status": passing_status_data(**status)}
+        return self.publish_event(BADGES_TOPIC, COURSE_PASSING_STATUS_UPDATED, data, event_id, time)
+
+    def publish_ccx_passing_status(self, *, event_id=None, time=None, **status):
+        """CCX_COURSE_PASSING_STATUS_UPDATED to learning-badges-lifecycle (``ccx_passing_status_data``'s)."""
+        data = {"course_passing_status": ccx_passing_status_data(**status)}
+        return self.publish_event(BADGES_TOPIC, CCX_COURSE_PASSING_STATUS_UPDATED, data, event_id, time)
+
+    def publish_passing_status_with_library_producer(self, **status):
+        """Through edx-event-bus-redis' own RedisEventProducer.send, keyed as the LMS keys it."""
+        event_metadata = metadata(COURSE_PASSING_STATUS_UPDATED)
+        RedisEventProducer(self.db).send(
+            signal=COURSE_PASSING_STATUS_UPDATED,
+            topic=BADGES_TOPIC,
+            event_key_field="course_passing_status.course.course_key",
+            event_data={"course_passing_status": passing_status_data(**status)},
+            event_metadata=event_metadata,
+        )
+        return event_metadata.id
+
     def publish_with_library_producer(self, kind, **certificate):
         """Through edx-event-bus-redis' own RedisEventProducer.send (what the LMS runs)."""
         signal = SIGNALS[kind]
@@ -121,7 +198,7 @@ class FakeLms:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("kind", choices=[*SIGNALS, "garbage"])
+    parser.add_argument("kind", choices=[*SIGNALS, "passing-status", "ccx-passing-status", "garbage"])
     parser.add_argument("--username", default="fake_learner")
     parser.add_argument("--email")
     parser.add_argument("--name", default="")
@@ -129,10 +206,33 @@ def main(argv=None):
     parser.add_argument("--course-key", default="course-v1:edX+DemoX+2024")
     parser.add_argument("--mode", default="verified")
     parser.add_argument("--inactive", action="store_true")
+    parser.add_argument("--failing", action="store_true", help="passing-status: is_passing false")
+    parser.add_argument("--ccx-course-key", default="ccx-v1:edX+DemoX+2024+ccx@1")
+    parser.add_argument("--master-course-key", default="course-v1:edX+DemoX+2024")
     args = parser.parse_args(argv)
     lms = FakeLms()
     if args.kind == "garbage":
         print(lms.publish_garbage())
+        return
+    user = {
+        "username": args.username,
+        "email": args.email,
+        "name": args.name,
+        "lms_user_id": args.lms_user_id,
+        "is_active": not args.inactive,
+    }
+    if args.kind == "passing-status":
+        print(lms.publish_passing_status(course_key=args.course_key, is_passing=not args.failing, **user))
+        return
+    if args.kind == "ccx-passing-status":
+        print(
+            lms.publish_ccx_passing_status(
+                ccx_course_key=args.ccx_course_key,
+                master_course_key=args.master_course_key,
+                is_passing=not args.failing,
+                **user,
+            )
+        )
         return
     print(
         lms.publish(
