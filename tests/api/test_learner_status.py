@@ -128,3 +128,50 @@ def test_bulk_with_a_bad_item_is_a_json_400_naming_it(api_client, lms, site):
 
 def test_bulk_needs_a_list(api_client, lms, site):
     assert api_client.post(BULK_URL, {"username": "alice"}, format="json", **lms).status_code == 400
+
+
+def test_only_the_requests_sites_certificates_are_seen(api_client, lms, site, other_site):
+    """DESIGN.md §5.2: the same run configured on another site, with a credential there, does not answer here."""
+    UserFactory(username="alice", lms_user_id=42)
+    here = CourseCertificateFactory(site=site, certificate_type="verified")
+    elsewhere = CourseCertificateFactory(site=other_site, certificate_type="professional")
+    UserCredentialFactory(username="alice", credential=here)
+    UserCredentialFactory(username="alice", credential=elsewhere)
+    body = {"username": "alice", "course_runs": [here.course_run.key, elsewhere.course_run.key]}
+
+    on_this_site = api_client.post(URL, body, format="json", **lms).json()["status"]
+    on_the_other = api_client.post(URL, body, format="json", HTTP_HOST="other.example.com", **lms).json()["status"]
+    bulk_here = api_client.post(BULK_URL, [body], format="json", **lms).json()[0]["status"]
+
+    assert [(item["course_run"]["key"], item["type"]) for item in on_this_site] == [(here.course_run.key, "verified")]
+    assert [item["type"] for item in on_the_other] == ["professional"]
+    assert bulk_here == on_this_site
+
+
+def _learners_with_certificates(site, count):
+    body = []
+    for index in range(count):
+        username = f"learner{index}"
+        UserFactory(username=username, lms_user_id=1000 + index)
+        configuration = CourseCertificateFactory(site=site, certificate_type="verified")
+        UserCredentialFactory(username=username, credential=configuration)
+        UserGradeFactory(username=username, course_run=configuration.course_run, percent_grade="0.8000")
+        identifier = {"username": username} if index % 2 else {"lms_user_id": 1000 + index}
+        body.append({**identifier, "course_runs": [configuration.course_run.key], "courses": []})
+    return body
+
+
+@pytest.mark.parametrize("count", [3, 50])
+def test_bulk_status_costs_the_same_queries_for_3_or_50_learners(
+    api_client, lms, site, count, django_assert_max_num_queries
+):
+    body = _learners_with_certificates(site, count)
+    api_client.post(BULK_URL, body[:1], format="json", **lms)  # the service worker's user row exists now
+
+    # learners by username, by LMS id, configurations, credentials, grades (the caller comes from the JWT cache)
+    with django_assert_max_num_queries(5):
+        response = api_client.post(BULK_URL, body, format="json", **lms)
+
+    assert response.status_code == 200
+    assert [len(answer["status"]) for answer in response.json()] == [1] * count
+    assert all(answer["status"][0]["grade"]["percent_grade"] == 0.8 for answer in response.json())

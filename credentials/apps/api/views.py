@@ -236,7 +236,7 @@ class LearnerCertificateStatusView(APIView):
         serializer = serializers.LearnerStatusRequestSerializer(data=request.data)
         if not isinstance(request.data, dict) or not serializer.is_valid():
             return HttpResponse(status=400)
-        return Response(records_api.learner_certificate_status(**serializer.validated_data))
+        return Response(records_api.learner_certificate_status(site=request.site, **serializer.validated_data))
 
 
 class BulkLearnerCertificateStatusView(APIView):
@@ -264,4 +264,4 @@ class BulkLearnerCertificateStatusView(APIView):
                     status=400,
                 )
             items.append(serializer.validated_data)
-        return Response([records_api.learner_certificate_status(**item) for item in items])
+        return Response(records_api.learner_certificate_statuses(site=request.site, requests=items))

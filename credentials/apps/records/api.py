@@ -18,7 +18,11 @@ from credentials.apps.records.access import RecordNotFound, RecordPermissionDeni
 from credentials.apps.records.clr import program_record_clr  # noqa: F401  (the CLR door)
 from credentials.apps.records.export import CSV_COLUMNS, program_record_csv_filename, program_record_csv_rows
 from credentials.apps.records.grades import GradeConflict, get_course_run, save_grade, update_grade
-from credentials.apps.records.learner_status import find_learner, learner_certificate_status
+from credentials.apps.records.learner_status import (
+    find_learner,
+    learner_certificate_status,
+    learner_certificate_statuses,
+)
 from credentials.apps.records.record_builder import build_program_record
 from credentials.apps.records.records_list import EarnedCredential, list_earned_credentials, list_program_records
 from credentials.apps.records.retirement import replace_usernames
@@ -47,6 +51,7 @@ __all__ = [
     "get_course_run",
     "get_shared_record",
     "learner_certificate_status",
+    "learner_certificate_statuses",
     "list_earned_credentials",
     "list_program_records",
     "may_act_for",
