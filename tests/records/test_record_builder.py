@@ -369,3 +369,25 @@ def test_building_a_30_course_record_stays_within_twelve_queries(site, alice, dj
         record = build(site, alice, program)
 
     assert len(record["grades"]) == 30
+
+
+def test_another_sites_credentials_do_not_complete_or_fill_this_sites_record(site, alice):
+    """DESIGN.md §5.2: the same program uuid and run keys on a second site, earned there, leave this
+    site's record empty and not completed (upstream matches program and course credentials on any site)."""
+    from tests.factories import SiteConfigurationFactory, SiteFactory
+
+    program, runs, _ = make_program(1)
+    other_site = SiteConfigurationFactory(site=SiteFactory(domain="other.example.com")).site
+    other_program = ProgramFactory(site=other_site, uuid=program.uuid, title="Data Science elsewhere")
+    other_run = CourseRunFactory(course=CourseFactory(site=other_site), key=runs[0].key)
+    catalog_api.set_ordered(other_program, "course_runs", [other_run])
+    award("alice", CourseCertificateFactory(course_run=other_run, site=other_site))
+    grade("alice", other_run, "0.9000", "A")
+    award_program("alice", other_program)
+    assert build(other_site, alice, other_program)["program"]["completed"] is True  # earned there
+
+    record = build(site, alice, program)
+
+    assert record["program"]["completed"] is False
+    assert record["program"]["empty"] is True
+    assert record["grades"][0]["course_id"] == record["grades"][0]["issue_date"] == ""

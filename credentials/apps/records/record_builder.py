@@ -34,11 +34,15 @@ def _load_program(*, site, uuid, user):
 
     Plain values, not model instances, with the ordered links read through joins: the record is the
     service's busiest page, and building it must not grow with the courses. The program row also says
-    whether the learner completed it (an awarded, visible program credential for this program uuid, on
-    any site: spec/models.md §6.3) and carries their shared record's uuid.
+    whether the learner completed it (an awarded, visible program credential for this program uuid,
+    configured on this site: DESIGN.md §5.2, where upstream looks at every site) and carries their shared
+    record's uuid.
     """
     awarded = UserCredential.objects.filter(
-        username=user.username, status=credentials_api.AWARDED, program_credentials__program_uuid=OuterRef("uuid")
+        username=user.username,
+        status=credentials_api.AWARDED,
+        program_credentials__program_uuid=OuterRef("uuid"),
+        program_credentials__site=site,
     )
     shared = ProgramCertRecord.objects.filter(program=OuterRef("pk"), user=user).values("uuid")[:1]
     # One row per authoring organization (or one with None), in their order.
@@ -63,7 +67,7 @@ def _load_program(*, site, uuid, user):
         title=title,
         type=program_type,
         # Only a learner holding an awarded program credential pays for its visibility check.
-        learner_completed=awarded and has_completed_program(user.username, uuid, visible_only=True),
+        learner_completed=awarded and has_completed_program(user.username, uuid, site=site, visible_only=True),
         shared_record_uuid=shared_uuid,
         school=", ".join(row[5] for row in program_rows if row[5] is not None),
         runs=[],
@@ -99,13 +103,14 @@ def _load_program(*, site, uuid, user):
     return program
 
 
-def has_completed_program(username, program_uuid, *, visible_only=False):
-    """An awarded program credential for this program uuid exists, on any site; visible, if asked (§6.3, §6.5)."""
+def has_completed_program(username, program_uuid, *, site, visible_only=False):
+    """An awarded program credential for this program uuid, configured on ``site``, exists; visible, if
+    asked (spec/models.md §6.3, §6.5; the site scope is DESIGN.md §5.2)."""
     credentials = UserCredential.objects.filter(
         username=username,
         status=credentials_api.AWARDED,
         credential_content_type=credentials_api.program_content_type(),
-        credential_id__in=ProgramCertificate.objects.filter(program_uuid=program_uuid).values("pk"),
+        credential_id__in=ProgramCertificate.objects.filter(program_uuid=program_uuid, site=site).values("pk"),
     )
     if visible_only:
         credentials = credentials_api.filter_visible(credentials)
@@ -117,7 +122,7 @@ def _configuration_dates(credential):
     return SimpleNamespace(certificate_available_date=credential.course_available_date)
 
 
-def _grade_rows(user, runs):
+def _grade_rows(site, user, runs):
     """The per-course rows of spec/pages.md §5.6 and the record's last update; two queries at most.
 
     Returns (rows, last_updated, empty, next_change): next_change is when one of the learner's course
@@ -128,9 +133,9 @@ def _grade_rows(user, runs):
         run_by_key.setdefault(run.key, run)
         run_by_id[run.pk] = run
 
-    # C: the learner's visible course credentials of any status in the program's runs, matched by run key
-    # on any site as upstream, each with its configuration's run key and available date; G: their verified
-    # grades in those runs. Both in id order, so "last wins" and "first of equal grades wins" hold.
+    # C: the learner's visible course credentials of any status in the program's runs, matched by run key,
+    # configured on this site (DESIGN.md §5.2; upstream matches on any site), each with its configuration's
+    # run key and available date; G: their verified grades in those runs. Both in id order, so "last wins" and "first of equal grades wins" hold.
     credentials, grades, next_change = [], [], None
     if runs:
         # filter_visible's rule for course credentials (spec/models.md §4.6: the configuration's available
@@ -138,7 +143,11 @@ def _grade_rows(user, runs):
         # the program-date subquery too, which costs more to build than this whole query.
         now = timezone.now()
         for credential in (
-            UserCredential.objects.filter(username=user.username, course_credentials__course_id__in=list(run_by_key))
+            UserCredential.objects.filter(
+                username=user.username,
+                course_credentials__course_id__in=list(run_by_key),
+                course_credentials__site=site,
+            )
             .annotate(
                 configuration_course_id=F("course_credentials__course_id"),
                 course_available_date=F("course_credentials__certificate_available_date"),
@@ -239,7 +248,7 @@ def _build_program_record(*, site, user, program_uuid):
     program = _load_program(site=site, uuid=program_uuid, user=user)
     if program is None:
         return None
-    rows, last_updated, empty, next_change = _grade_rows(user, program.runs)
+    rows, last_updated, empty, next_change = _grade_rows(site, user, program.runs)
     configuration = core_api.get_site_configuration(site)
     record = {
         "program": {

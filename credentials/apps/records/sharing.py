@@ -113,7 +113,7 @@ def send_program_record(*, site, requester, username, program_uuid, pathway_id, 
             record=record,
             base_url=base_url,
             language=certificate.language,
-            program_completed=has_completed_program(learner.username, program.uuid),
+            program_completed=has_completed_program(learner.username, program.uuid, site=site),
             previously_sent=False,
         )
     except SendFailed:
