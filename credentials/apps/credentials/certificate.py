@@ -86,20 +86,25 @@ def facebook_url(*, share_url, app_id):
 def page_context(request, certificate, learner, *, share_url=None, show_banner=False, sample=None):
     """The context of ``credentials/base.html`` for one certificate.
 
-    Sharing texts use the viewer's language; the certificate itself (the org names, dates, statement) uses the
-    configuration's render language (spec/pages.md §3.7-3.8). Without ``share_url`` (example and preview
-    pages) nothing is shareable and no Open Graph tags are emitted. ``sample`` ("example" or "preview")
-    marks a certificate nobody was awarded, on the page and on the paper.
+    One language per page: everything, the sharing texts included, is in the configuration's render
+    language (spec/pages.md §3.8), whatever the viewer's (upstream mixes the viewer's language into the
+    type name and the sharing texts). Without ``share_url`` (example and preview pages) nothing is
+    shareable and no Open Graph tags are emitted. ``sample`` ("example" or "preview") marks a certificate
+    nobody was awarded, on the page and on the paper.
     """
+    with translation.override(certificate.language):
+        return _page_context(request, certificate, learner, share_url=share_url, show_banner=show_banner, sample=sample)
+
+
+def _page_context(request, certificate, learner, *, share_url, show_banner, sample):
     # A site without a configuration is a setup mistake, not a reason to fail a learner's page.
     configuration = core_api.get_site_configuration(request.site) or SiteConfiguration(site=request.site)
     theme_name = configuration.theme_name
     platform_name = configuration.platform_name or request.site.name
     page_title = certificate.type_name or gettext("Certificate")
 
-    with translation.override(certificate.language):
-        org_names = api.org_name_string(certificate.organization_names)
-        is_rtl = translation.get_language_bidi()
+    org_names = api.org_name_string(certificate.organization_names)
+    is_rtl = translation.get_language_bidi()
 
     context = {
         "certificate": certificate,

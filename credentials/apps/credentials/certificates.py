@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from credentials.apps.catalog.models import CourseOwner, ProgramAuthoringOrganization
@@ -231,20 +232,24 @@ def _course_certificate(row, *, issue_date):
             CourseOwner.objects.filter(course_id=fields["catalog_course_id"]), use_org_name=True
         )
     certificate_type = fields["certificate_type"] or ""
+    language = render_language(None)
+    # The type name is text of the certificate, so it is in the certificate's language, not the viewer's.
+    with translation.override(language):
+        type_name = str(COURSE_CERTIFICATE_TYPE_NAMES.get(certificate_type, gettext_lazy("Certificate")))
     return Certificate(
         kind=COURSE_RUN_TYPE,
         uuid=row["uuid"],
         username=row["username"],
         title=fields["run_title"] or fields["course_title"] or fields["course_id"] or "",
         credential_title=fields["title"] or None,
-        type_name=str(COURSE_CERTIFICATE_TYPE_NAMES.get(certificate_type, gettext_lazy("Certificate"))),
+        type_name=type_name,
         type_slug=slugify(certificate_type),
         organizations=organizations,
         signatories=_signatories(
             CourseCertificate.signatories.through, "coursecertificate_id", row["credential_id"], organizations
         ),
         issue_date=issue_date,
-        language=render_language(None),
+        language=language,
         course_run_key=fields["run_key"] or fields["course_id"],
         course_title=fields["course_title"] or fields["run_title"] or None,
         course_run_name=course_run_name(

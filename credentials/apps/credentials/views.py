@@ -13,6 +13,13 @@ from credentials.apps.credentials.certificate import page_context
 TEMPLATE = "credentials/base.html"
 
 
+def _certificate_page(request, certificate, context):
+    """The page, labelled with its one language (the certificate's), not the viewer's."""
+    response = TemplateResponse(request, TEMPLATE, context)
+    response["Content-Language"] = certificate.language
+    return response
+
+
 def _is_staff(user):
     return user.is_authenticated and user.is_active and user.is_staff
 
@@ -37,7 +44,7 @@ def render_credential(request, uuid):
         share_url=request.build_absolute_uri(request.path),
         show_banner=is_owner or _is_staff(request.user),
     )
-    return TemplateResponse(request, TEMPLATE, context)
+    return _certificate_page(request, certificate, context)
 
 
 @require_safe
@@ -47,7 +54,7 @@ def render_example(request):
     username = request.user.get_username() if request.user.is_authenticated else ""
     learner = api.LearnerName(username=username, name="John Doe", display_name="John Doe")
     context = page_context(request, certificate, learner, sample="example")
-    return TemplateResponse(request, TEMPLATE, context)
+    return _certificate_page(request, certificate, context)
 
 
 @require_safe
@@ -64,4 +71,4 @@ def render_program_preview(request, program_uuid):
         raise Http404("No certificate configuration for this program on this site.")
     learner = api.get_learner_name(site=request.site, username=username)
     context = page_context(request, certificate, learner, sample="preview")
-    return TemplateResponse(request, TEMPLATE, context)
+    return _certificate_page(request, certificate, context)
