@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from credentials.apps.catalog.models import CourseOwner, ProgramAuthoringOrganization
