@@ -17,9 +17,10 @@ class BadgesConfig(AppConfig):
             return
         from django.core.checks import register
 
-        from credentials.apps.badges import checks
+        from credentials.apps.badges import checks, provider_issuers
 
         register(checks.badges_checks, *checks.TAGS)
+        provider_issuers.register()
         self.connect_event_handlers()
 
     def connect_event_handlers(self):

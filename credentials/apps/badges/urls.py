@@ -4,6 +4,12 @@ Routes: the Credly webhook ``credly/webhook/`` (name ``credly-webhook``, provide
 achievement and badge pages and the learner progress API/page (local-issuer work).
 """
 
+from django.urls import path
+
+from credentials.apps.badges.credly.webhook import CredlyWebhook
+
 app_name = "badges"
 
-urlpatterns = []
+urlpatterns = [
+    path("credly/webhook/", CredlyWebhook.as_view(), name="credly-webhook"),
+]

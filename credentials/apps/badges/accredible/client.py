@@ -7,8 +7,7 @@ is truthy); authentication is ``Authorization: Bearer <api key>``.
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from django.conf import settings
-
+from credentials.apps.badges import conf
 from credentials.apps.badges.provider_client import BadgeProviderError, ProviderClient
 
 # Accredible's own date format for issued_on / expired_on (spec/badges.md §8.2).
@@ -19,12 +18,8 @@ class AccredibleError(BadgeProviderError):
     """Accredible answered something unusable, or the API configuration is missing."""
 
 
-def accredible_config():
-    return settings.BADGES_CONFIG.get("accredible", {})
-
-
 def accredible_api_base_url():
-    config = accredible_config()
+    config = conf.accredible_settings()
     if config.get("USE_SANDBOX"):
         return config["ACCREDIBLE_SANDBOX_API_BASE_URL"]
     return config["ACCREDIBLE_API_BASE_URL"]
@@ -32,7 +27,7 @@ def accredible_api_base_url():
 
 def accredible_base_url():
     """The dashboard root, for links to a group's page."""
-    config = accredible_config()
+    config = conf.accredible_settings()
     if config.get("USE_SANDBOX"):
         return config["ACCREDIBLE_SANDBOX_BASE_URL"]
     return config["ACCREDIBLE_BASE_URL"]

@@ -11,8 +11,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from django.conf import settings
-
+from credentials.apps.badges import conf
 from credentials.apps.badges.provider_client import BadgeProviderError, ProviderClient, ProviderUnreachable
 
 log = logging.getLogger(__name__)
@@ -25,12 +24,8 @@ class CredlyError(BadgeProviderError):
     """Credly answered something unusable, or could not be reached after the retries."""
 
 
-def credly_config():
-    return settings.BADGES_CONFIG.get("credly", {})
-
-
 def credly_api_base_url():
-    config = credly_config()
+    config = conf.credly_settings()
     if config.get("USE_SANDBOX"):
         return config["CREDLY_SANDBOX_API_BASE_URL"]
     return config["CREDLY_API_BASE_URL"]
@@ -38,7 +33,7 @@ def credly_api_base_url():
 
 def credly_base_url():
     """The dashboard root, for links to Credly's pages (templates' management_url, learners' badges)."""
-    config = credly_config()
+    config = conf.credly_settings()
     if config.get("USE_SANDBOX"):
         return config["CREDLY_SANDBOX_BASE_URL"]
     return config["CREDLY_BASE_URL"]

@@ -19,7 +19,7 @@ from credentials.apps.badges.provider_client import BadgeProviderError
 def _uuid(value):
     try:
         return uuid.UUID(str(value))
-    except ValueError:
+    except (ValueError, TypeError):
         return None
 
 
@@ -30,8 +30,9 @@ class CredlyWebhook(APIView):
 
     def post(self, request):
         data = request.data if hasattr(request.data, "get") else {}
-        event_id, organization_id = data.get("id"), _uuid(data.get("organization_id"))
-        if not event_id or organization_id is None:
+        # Both are uuids at Credly; the event id goes into a Credly URL, so nothing else is let through.
+        event_id, organization_id = _uuid(data.get("id")), _uuid(data.get("organization_id"))
+        if event_id is None or organization_id is None:
             return Response({"detail": "id and organization_id are required."}, status=status.HTTP_400_BAD_REQUEST)
         try:
             handle_credly_event(organization_id=organization_id, event_id=event_id, site=request.site)
