@@ -116,10 +116,10 @@ def sync_accredible_groups(*, api_config, site):
                 "icon": images[group.id],
                 "state": BadgeTemplate.STATE_ACTIVE,
             }
-            created = parse_datetime(group.created_at or "")
-            if created:
-                defaults["created"] = created  # Accredible's creation time (an insert stamps now regardless)
             AccredibleGroup.objects.update_or_create(id=group.id, api_config=api_config, defaults=defaults)
+            created = parse_datetime(group.created_at or "")
+            if created:  # Accredible's creation time, also on insert (where auto_now_add would stamp now)
+                BadgeTemplate.objects.filter(pk=group.id).update(created=created)
         # Only this configuration's groups (§12.2 #7; upstream deleted other configurations' groups too).
         for gone in AccredibleGroup.objects.filter(api_config=api_config).exclude(pk__in=listed):
             retire_template(gone, AccredibleBadge)
