@@ -8,7 +8,7 @@ Answers 204 once handled (an unknown event type included), 400 for a body withou
 import uuid
 
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,7 +26,7 @@ def _uuid(value):
 class CredlyWebhook(APIView):
     authentication_classes = []
     permission_classes = []
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request):
         data = request.data if hasattr(request.data, "get") else {}
