@@ -598,6 +598,15 @@ CASES = [
         cells(LOGIN, 200, 404, 200, 200, 404),
         auth="session",
     ),
+    # --- Badges: the Credly webhook is public (the event is fetched back from Credly); unknown org → 404 ---
+    Case(
+        "badges/credly/webhook/",
+        "POST",
+        "/badges/credly/webhook/",
+        everyone(404),
+        data={"id": "6b0f6a56-0d51-4a1c-9a4e-0c4f5d1a2b3c", "organization_id": "0e2a8c9e-3b1f-4a7e-8c5d-2f6b7a9d1e4f"},
+        owner=None,
+    ),
 ]
 
 
