@@ -32,7 +32,7 @@ def _describe(exc):
     if isinstance(exc, requests.Timeout):
         return "timed out"
     if isinstance(exc, requests.ConnectionError):
-        return "could not connect"
+        return "connection failed"
     return type(exc).__name__
 
 

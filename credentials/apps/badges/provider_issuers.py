@@ -80,7 +80,7 @@ class CredlyIssuer:
                 first_name=user.first_name or user.username,
                 last_name=user.last_name or user.username,
                 template_id=template.uuid,
-                issued_at=badge.created,  # the award's time (§12.2 #8), not the template's creation
+                issued_at=badge.modified,  # the award's time (§12.2 #8), not the template's creation
             )
         _save_state(badge, external_uuid=issued.id, state=issued.state)
 
@@ -112,7 +112,7 @@ class AccredibleIssuer:
                 email=user.email,
                 group_id=group.pk,
                 group_name=group.name,
-                issued_on=badge.created,
+                issued_on=badge.modified,  # the (latest) award time, as for Credly
             )
         _save_state(badge, external_id=external_id, state=badge.STATE_ACCEPTED)
 
