@@ -159,6 +159,12 @@ STATIC_ROOT = env.get_str("STATIC_ROOT", str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where /favicon.ico redirects (301); empty: 410.
 FAVICON_URL = env.get_str("FAVICON_URL", "/static/images/favicon.svg")
+# Logos offered to theme templates as site_logo_url and openedx_logo_url (spec/pages.md §0; upstream's names
+# and defaults). The stock pages draw their own header and footer and load no outside image.
+LOGO_URL = env.get_str("LOGO_URL", "https://edx-cdn.org/v3/default/logo.svg")
+LOGO_POWERED_BY_OPEN_EDX_URL = env.get_str(
+    "LOGO_POWERED_BY_OPEN_EDX_URL", "https://edx-cdn.org/v3/prod/open-edx-tag.svg"
+)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # The app serves MEDIA_ROOT at MEDIA_URL itself (production with media on a directory); DEBUG serves it too.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from credentials.apps.core import api as core_api
 from credentials.apps.core.models import SiteConfiguration
 from credentials.apps.credentials import api, caching
+from credentials.apps.credentials.theme_context import theme_context
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 TWITTER_INTENT_URL = "https://twitter.com/intent/tweet"
@@ -118,10 +119,14 @@ def _page_context(request, certificate, learner, *, share_url, show_banner, samp
         "org_name_string": org_names,
         "show_banner": show_banner,
         "sample": sample,
+    }
+    templates = {
         "certificate_template": select_template(body_template_names(certificate, theme_name)),
         "header_template": themed_template("_header.html", theme_name),
         "footer_template": themed_template("_footer.html", theme_name),
     }
+    context.update(templates)
+    context.update(theme_context(certificate, learner, **templates))
     if share_url:
         context.update(
             share_url=share_url,
