@@ -5,11 +5,17 @@ need another try: awarded badges the provider never confirmed (``created``, ``er
 revoked badges the provider still holds as issued (an id from the provider, and not its revocation state).
 """
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from credentials.apps.badges import issuers
 from credentials.apps.badges.models import AccredibleBadge, CredlyBadge
 from credentials.apps.credentials.models import UserCredential
+
+# How long an award's own after-commit provider call may take before a retry may step in.
+IN_FLIGHT = datetime.timedelta(minutes=2)
 
 PROVIDERS = {"credly": (CredlyBadge, "external_uuid"), "accredible": (AccredibleBadge, "external_id")}
 
@@ -25,9 +31,15 @@ class RetryOutcome:
 def pending_badges(provider):
     """(action, badge) of every badge of ``provider`` whose provider call should run again, oldest first."""
     model, external_field = PROVIDERS[provider]
-    to_award = model.objects.filter(status=UserCredential.AWARDED, state__in=model.RETRY_STATES)
-    to_revoke = model.objects.filter(status=UserCredential.REVOKED, **{f"{external_field}__isnull": False}).exclude(
-        state=model.REVOCATION_STATE
+    to_award = model.objects.filter(status=UserCredential.AWARDED, state__in=model.RETRY_STATES).exclude(
+        # A badge awarded moments ago is still ``created`` while its after-commit call runs: not ours yet.
+        state=model.STATE_CREATED,
+        modified__gt=timezone.now() - IN_FLIGHT,
+    )
+    to_revoke = (
+        model.objects.filter(status=UserCredential.REVOKED, **{f"{external_field}__isnull": False})
+        .exclude(state=model.REVOCATION_STATE)
+        .exclude(modified__gt=timezone.now() - IN_FLIGHT)  # its own after-commit call may still be running
     )
     yield from ((issuers.AWARD, badge) for badge in to_award.order_by("pk").iterator())
     yield from ((issuers.REVOKE, badge) for badge in to_revoke.order_by("pk").iterator())

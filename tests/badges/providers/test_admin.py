@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.admin.models import LogEntry
 
 from credentials.apps.badges.models import (
     AccredibleGroup,
@@ -155,6 +156,7 @@ def test_an_active_template_needs_a_requirement(admin_client, credly_template):
     assert not any("was changed successfully" in message for message in messages_of(response))
     credly_template.refresh_from_db()
     assert credly_template.is_active is False
+    assert not LogEntry.objects.filter(object_id=str(credly_template.pk)).exists()  # nothing was changed
 
     BadgeRequirement.objects.create(template=credly_template, event_type=EVENT, blend="A")
     response = admin_client.post(url, {**change_form_data(admin_client.get(url)), "is_active": "on"}, follow=True)

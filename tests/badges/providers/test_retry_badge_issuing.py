@@ -1,10 +1,12 @@
 """``retry_badge_issuing`` (spec/badges.md §12.2 #4): a provider outage delays badges, never loses them."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from credentials.apps.badges import issuers
 from credentials.apps.badges.models import AccredibleBadge, CredlyBadge
@@ -81,7 +83,8 @@ def test_a_badge_still_failing_stays_in_error_and_the_command_exits_1(fake_credl
 def test_a_revocation_that_failed_is_sent_again(fake_accredible, group, learners):
     badge = builders.badge(group, "learner0")
     issuers.run(issuers.AWARD, badge)
-    UserCredential.objects.filter(pk=badge.pk).update(status=UserCredential.REVOKED)
+    earlier = timezone.now() - datetime.timedelta(minutes=5)
+    UserCredential.objects.filter(pk=badge.pk).update(status=UserCredential.REVOKED, modified=earlier)
     badge.refresh_from_db()
     fake_accredible.fail_next(502, method="PATCH")
     assert not issuers.run(issuers.REVOKE, badge)
@@ -94,9 +97,15 @@ def test_a_revocation_that_failed_is_sent_again(fake_accredible, group, learners
     assert AccredibleBadge.objects.get().state == "expired"
 
 
+def awarded_minutes_ago(minutes, template, username, **fields):
+    badge = builders.badge(template, username, **fields)
+    UserCredential.objects.filter(pk=badge.pk).update(modified=timezone.now() - datetime.timedelta(minutes=minutes))
+    return badge
+
+
 def test_dry_run_lists_without_calling_and_limit_caps(fake_credly, fake_accredible, credly_template, group, learners):
     for user in learners:
-        builders.badge(credly_template, user.username, state="created")
+        awarded_minutes_ago(5, credly_template, user.username, state="created")
     builders.badge(group, "learner0", state="no_response")
     builders.badge(credly_template, "gone", status=UserCredential.REVOKED)  # never reached Credly: nothing to do
 
@@ -116,3 +125,16 @@ def test_dry_run_lists_without_calling_and_limit_caps(fake_credly, fake_accredib
 def test_unknown_provider_is_a_usage_error():
     with pytest.raises(CommandError, match="invalid choice"):
         retry("--provider", "openbadges")
+
+
+def test_badges_whose_own_provider_call_may_still_run_are_left_alone(fake_credly, credly_template, learners):
+    builders.badge(credly_template, "learner0")  # just awarded, state created: its after-commit call is running
+    revoked = awarded_minutes_ago(5, credly_template, "learner1")
+    issuers.run(issuers.AWARD, revoked)
+    UserCredential.objects.filter(pk=revoked.pk).update(status=UserCredential.REVOKED, modified=timezone.now())
+
+    assert "0 badges retried, 0 failed." in retry()
+    assert len(fake_credly.requests) == 1  # only the award above
+
+    stuck = awarded_minutes_ago(3, credly_template, "learner2")
+    assert f"credly award {stuck.uuid} (learner2): ok, state pending" in retry()

@@ -5,6 +5,7 @@ registered) only when BADGES_ENABLED. Provider calls go through provider_issuers
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
@@ -131,13 +132,22 @@ class ProviderTemplateAdmin(admin.ModelAdmin):
         pass  # saved in save_related, once the inlines show whether it has requirements
 
     def save_related(self, request, form, formsets, change):
+        # The inlines are saved first to learn whether requirements remain; a refusal undoes them too.
+        savepoint = transaction.savepoint()
         super().save_related(request, form, formsets, change)
         template = form.instance
         if template.is_active and not template.requirements.exists():
+            transaction.savepoint_rollback(savepoint)
             request.badge_template_refused = True
             self.message_user(request, NEEDS_REQUIREMENT, level=messages.ERROR)
             return
+        transaction.savepoint_commit(savepoint)
         template.save()
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "badge_template_refused", False):  # nothing changed
+            return super().log_change(request, obj, message)
+        return None
 
     def response_change(self, request, obj):
         if getattr(request, "badge_template_refused", False):
