@@ -2,7 +2,9 @@
 ``manage.py consume_events`` processes award the course credentials, then the database is checked.
 
     make bench-events                                   # 10,000 events: a clean run, then one with the consumer
-                                                        # SIGKILLed and restarted twice
+                                                        # SIGKILLed and restarted twice; then the badges run
+                                                        # (bench/badge_events.py: 10,000 passing-status events)
+    BENCH_EVENTS_ARGS=--badges-only make bench-events   # the badges run alone (--skip-badges: without it)
     .venv/bin/python bench/event_bus.py --events 2000 --soak     # Redis restarted (SIGKILL) mid-run
 
 Each run: a fresh database (DATABASE_URL, default a SQLite file in var/), one site and 100 course runs,
@@ -327,6 +329,8 @@ def main():
     )
     parser.add_argument("--soak-pause", type=float, default=0.002, help="Seconds between the soak's publishes.")
     parser.add_argument("--log-dir", type=Path, default=REPO / "var" / "bench-events")
+    parser.add_argument("--skip-badges", action="store_true", help="Without the badges run.")
+    parser.add_argument("--badges-only", action="store_true", help="Only the badges run (bench/badge_events.py).")
     args = parser.parse_args()
     args.log_dir.mkdir(parents=True, exist_ok=True)
     print(f"event bus benchmark on {args.database_url.split('://')[0]}; logs in {args.log_dir}")
@@ -338,10 +342,31 @@ def main():
 
     client = redis.Redis.from_url(args.redis_url)
     results = []
-    for kills in (0, 2):
+    for kills in () if args.badges_only else (0, 2):
         print(f"run: {args.events:,} events, consumer killed and restarted {kills} time(s)")
         results.append(bench_run(args, client, kills=kills))
+    if not args.skip_badges:
+        results.append(badges_run(args, client))
     return 0 if all(results) else 1
+
+
+def badges_run(args, client):
+    """10 passing-status events per learner for events / 10 learners, 10 templates (bench/badge_events.py)."""
+    from bench import badge_events
+
+    badge_args = argparse.Namespace(
+        learners=args.events // badge_events.COURSES,
+        sample=20,
+        database_url=args.database_url.replace("bench-events", "bench-badges"),
+        redis_url=args.redis_url,
+        timeout=max(args.timeout, 1800),
+        log_dir=args.log_dir,
+    )
+    print(
+        f"run: {badge_args.learners * badge_events.COURSES:,} passing-status events, {badge_args.learners:,} learners, "
+        f"{badge_events.COURSES} badge templates"
+    )
+    return badge_events.run(badge_args, client)
 
 
 if __name__ == "__main__":

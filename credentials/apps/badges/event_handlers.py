@@ -50,4 +50,4 @@ def handle_badging_event(*, metadata, **data):
             len(outcome.awarded),
             len(outcome.revoked),
         )
-    return outcome
+    # Nothing returned: openedx-events logs every receiver's response, and the outcome names the learner.
