@@ -114,3 +114,59 @@ def test_issuer_failures_are_recorded_not_raised(site, learner, django_capture_o
     finally:
         undo()
     assert issuers.get("openedx") is not recording
+
+
+def test_revoke_certificates_revokes_badges_by_status_only(site, learner, credly):
+    from django.core.management import call_command
+
+    badge = api.award(credly, learner)
+    local = make_template(site, [])
+    local_badge = api.award(local, learner)
+    call_command(
+        "revoke_certificates",
+        "--credential_type",
+        "credlybadgetemplate",
+        "--credential_id",
+        str(credly.pk),
+        "--lms_user_ids",
+        "5",
+    )
+    badge.refresh_from_db()
+    local_badge.refresh_from_db()
+    assert (badge.status, badge.state) == ("revoked", "created")
+    assert local_badge.status == "awarded"
+    call_command(
+        "revoke_certificates",
+        "--credential_type",
+        "localbadgetemplate",
+        "--credential_id",
+        str(local.pk),
+        "--lms_user_ids",
+        "5",
+    )
+    local_badge.refresh_from_db()
+    assert local_badge.status == "revoked"
+
+
+def test_an_event_without_a_learner_is_a_permanent_error(site, caplog):
+    import attrs
+
+    from credentials.apps.badges.event_handlers import handle_badging_event
+    from credentials.apps.core.api import PermanentEventError
+    from tests.badges.conftest import PASSING
+
+    @attrs.frozen
+    class NoLearner:
+        is_passing = attrs.field(default=True)
+
+    make_template(site, [("A", [])])
+    with pytest.raises(api.BadgesProcessingError, match="User data cannot be found"):
+        api.process_event(PASSING, NoLearner())
+
+    class Metadata:
+        event_type = PASSING
+        id = "e1"
+
+    with pytest.raises(PermanentEventError):
+        handle_badging_event(metadata=Metadata(), course_passing_status=NoLearner())
+    assert "Badges processing error: User data cannot be found" in caplog.text

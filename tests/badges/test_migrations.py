@@ -32,7 +32,8 @@ def test_upstream_duplicates_are_merged(site):
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
 
-    from credentials.apps.badges.models import BadgeProgress, Fulfillment as Current
+    from credentials.apps.badges.models import BadgeProgress
+    from credentials.apps.badges.models import Fulfillment as Current
 
     ann = BadgeProgress.objects.get(username="ann")
     assert ann.pk == p1.pk  # the oldest row stays

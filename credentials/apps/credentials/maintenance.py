@@ -19,8 +19,16 @@ class MaintenanceError(Exception):
     """A maintenance command cannot do what it was asked; the message says why, for the operator."""
 
 
-# The configuration types a credential can be revoked from in bulk (badge templates are not part of this service).
-REVOCABLE_CONFIGURATION_MODELS = {"programcertificate": ProgramCertificate, "coursecertificate": CourseCertificate}
+# The configuration types a credential can be revoked from in bulk: (app label, model) of each. Badge templates
+# are named, not imported (the badges app sits above this one, DESIGN.md §4); as upstream, revoking badges this
+# way changes their status only: no provider call, no state change, no event.
+REVOCABLE_CONFIGURATION_MODELS = {
+    "programcertificate": ("credentials", "programcertificate"),
+    "coursecertificate": ("credentials", "coursecertificate"),
+    "credlybadgetemplate": ("badges", "credlybadgetemplate"),
+    "accrediblegroup": ("badges", "accrediblegroup"),
+    "localbadgetemplate": ("badges", "localbadgetemplate"),
+}
 
 
 @dataclass
@@ -35,8 +43,8 @@ def revoke_credentials_of_learners(*, credential_type, credential_id, lms_user_i
     One bulk update, as upstream's ``revoke_certificates``: no signals, events or e-mails. Unlike upstream
     it refreshes ``modified`` and writes a history row per credential ("revoke_certificates command").
     """
-    model = REVOCABLE_CONFIGURATION_MODELS.get(credential_type)
-    if model is None:
+    natural_key = REVOCABLE_CONFIGURATION_MODELS.get(credential_type)
+    if natural_key is None:
         raise MaintenanceError(f"Unsupported credential type {credential_type!r}.")
     lms_user_ids = list(dict.fromkeys(lms_user_ids))
     users = list(User.objects.filter(lms_user_id__in=lms_user_ids).values_list("lms_user_id", "username"))
@@ -46,7 +54,7 @@ def revoke_credentials_of_learners(*, credential_type, credential_id, lms_user_i
         raise MaintenanceError(f"No user has any of the LMS user ids {lms_user_ids}.")
     credentials = list(
         UserCredential.objects.filter(
-            credential_content_type=ContentType.objects.get_for_model(model),
+            credential_content_type=ContentType.objects.get_by_natural_key(*natural_key),
             credential_id=credential_id,
             username__in=[username for _, username in users],
             status=AWARDED,
