@@ -1,10 +1,12 @@
 """What the verifiable app offers (DESIGN.md §4): issuer identity (issuers.py), signed credentials
-(served.py), status lists (status.py), verification (verification.py), the public origin (web.py), the wallet flow (wallet.py), CLR 2.0 records (clr.py),
-baked badge images (baking.py)."""
+(served.py; any UserCredential through sign_credential, e.g. badges), status lists (status.py), verification
+(verification.py, own_credentials.py), the public origin (web.py), the wallet flow (wallet.py), CLR 2.0 records
+(clr.py), baked badge images (baking.py)."""
 
 from credentials.apps.verifiable.baking import BakingError, is_image
 from credentials.apps.verifiable.baking import unbake as credential_from_image
 from credentials.apps.verifiable.clr import CourseEntry, clr_credential
+from credentials.apps.verifiable.composition import identity_objects, open_badge_envelope
 from credentials.apps.verifiable.issuers import (
     IssuerError,
     create_key,
@@ -14,12 +16,17 @@ from credentials.apps.verifiable.issuers import (
     issuer_did,
     rotate_key,
 )
+from credentials.apps.verifiable.own_credentials import read as read_own_credential
+from credentials.apps.verifiable.own_credentials import register_reader as register_own_credential_reader
 from credentials.apps.verifiable.served import (
     credential_json,
     rebuild_status_lists,
+    revoke_status_entries,
     sign_certificate,
+    sign_credential,
     status_list_url,
 )
+from credentials.apps.verifiable.signing import xsd_datetime
 from credentials.apps.verifiable.status import get_status_list, signed_status_list
 from credentials.apps.verifiable.verification import NotACredential, Verification, verify_credential
 from credentials.apps.verifiable.wallet import (
@@ -30,7 +37,7 @@ from credentials.apps.verifiable.wallet import (
     storages,
     wallet_credentials,
 )
-from credentials.apps.verifiable.web import base_url
+from credentials.apps.verifiable.web import base_url, site_base_url
 
 __all__ = [
     "BakingError",
@@ -61,4 +68,12 @@ __all__ = [
     "sign_certificate",
     "signed_status_list",
     "status_list_url",
+    "identity_objects",
+    "open_badge_envelope",
+    "read_own_credential",
+    "register_own_credential_reader",
+    "revoke_status_entries",
+    "sign_credential",
+    "site_base_url",
+    "xsd_datetime",
 ]

@@ -185,19 +185,36 @@ def open_badge_credential(
     subject["achievement"] = achievement(facts, base_url)
     if result:
         subject["result"] = [{"type": ["Result"], "value": result}]
-    valid_from = xsd_datetime(facts.visible_date)
+    return open_badge_envelope(
+        credential_id=credential_id or f"urn:uuid:{facts.credential_uuid}",
+        name=facts.credential_title or subject["achievement"]["name"],
+        issuer=issuer,
+        valid_from=xsd_datetime(facts.visible_date),
+        subject=subject,
+        credential_status=credential_status,
+    )
+
+
+def open_badge_envelope(
+    *, credential_id, name, issuer, valid_from, subject, credential_status=None, valid_until=None, awarded_date=None
+):
+    """An unsigned OpenBadgeCredential around an AchievementSubject (§9): contexts, types, issuer, dates,
+    schema and status entry. ``valid_from``/``valid_until``/``awarded_date`` are xsd date-time strings; the
+    credential's description is its achievement's. Certificates and this service's own badges share it."""
     document = {
         "@context": [CREDENTIALS_V2, OB_V3, OB_EXTENSIONS],
-        "id": credential_id or f"urn:uuid:{facts.credential_uuid}",
+        "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": facts.credential_title or subject["achievement"]["name"],
+        "name": name,
         "description": subject["achievement"]["description"],
         "issuer": issuer,
         "validFrom": valid_from,
-        "awardedDate": valid_from,
-        "credentialSubject": subject,
-        "credentialSchema": [{"id": OB_SCHEMA, "type": SCHEMA_VALIDATOR}],
     }
+    if valid_until:
+        document["validUntil"] = valid_until
+    document["awardedDate"] = awarded_date or valid_from
+    document["credentialSubject"] = subject
+    document["credentialSchema"] = [{"id": OB_SCHEMA, "type": SCHEMA_VALIDATOR}]
     if credential_status is not None:
         document["credentialStatus"] = credential_status
     return document

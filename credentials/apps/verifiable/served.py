@@ -76,21 +76,48 @@ def gather_facts(site, certificate):
 
 def sign_certificate(site, certificate, *, base_url, subject_id=None, credential_id=None, result=None):
     """The signed OpenBadgeCredential (a dict) of an awarded, visible certificate, with its status entry."""
+    credential = UserCredential.objects.get(uuid=certificate.uuid)
+
+    def compose(issuer_profile, credential_status):
+        return composition.open_badge_credential(
+            gather_facts(site, certificate),
+            base_url=base_url,
+            issuer=issuer_profile,
+            subject_id=subject_id,
+            credential_status=credential_status,
+            credential_id=credential_id,
+            result=result,
+        )
+
+    signed, _ = sign_credential(site, credential, compose, base_url=base_url)
+    return signed
+
+
+def sign_credential(site, credential, compose, *, base_url, now=None):
+    """(signed document, status index) of any UserCredential the site issues (certificates, badges).
+
+    ``compose(issuer_profile, credential_status)`` returns the unsigned document: it gets the site issuer's
+    Profile and the credential's BitstringStatusListEntry (allocated on first use, kept until revoked), so
+    every kind of credential is signed, listed and revoked the same way.
+    """
     issuer = issuers.get_issuer(site)
     key, did, verification_method, private_key = signing.issuer_key_identity(issuer)
-    credential = UserCredential.objects.get(uuid=certificate.uuid)
     with transaction.atomic():
         entry = status.entry_for(issuer, key, credential)
-    document = composition.open_badge_credential(
-        gather_facts(site, certificate),
-        base_url=base_url,
-        issuer=issuer_profile_for(issuer, did),
-        subject_id=subject_id,
-        credential_status=composition.status_entry(status_list_url(base_url, entry.status_list), entry.index),
-        credential_id=credential_id,
-        result=result,
+    document = compose(
+        issuer_profile_for(issuer, did),
+        composition.status_entry(status_list_url(base_url, entry.status_list), entry.index),
     )
-    return signing.sign_as(issuer, document, verification_method=verification_method, private_key=private_key)
+    signed = signing.sign_as(
+        issuer, document, verification_method=verification_method, private_key=private_key, now=now
+    )
+    return signed, entry.index
+
+
+def revoke_status_entries(credential_ids):
+    """Set the status bits of revoked credentials now (a revocation saved without UserCredential's post_save,
+    e.g. through a multi-table child such as a badge)."""
+    return status.mark_revoked(list(credential_ids))
 
 
 # What a signed credential is built from, besides the credential's own rows (``certificate_freshness``): the

@@ -83,9 +83,10 @@ def _credential_text_from_url(request, url):
     base = api.base_url(request)
     if not url.startswith(base + "/"):
         return None
-    match = OWN_CREDENTIAL_PATH.match(url[len(base) :])
+    path = url[len(base) :].split("?", 1)[0]
+    match = OWN_CREDENTIAL_PATH.match(path)
     if match is None:
-        return None
+        return api.read_own_credential(site=request.site, path=path, base_url=base)
     return api.credential_json(site=request.site, uuid=uuid.UUID(hex=match["uuid"]), base_url=base)
 
 
