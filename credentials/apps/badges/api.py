@@ -17,6 +17,11 @@ What the app offers:
 * Issuers: ``register_issuer(origin, issuer)``, ``get_issuer(origin)``, ``run_issuer(action, badge)`` with
   ``AWARD`` / ``REVOKE`` (the interface is documented in ``issuers.py``).
 * Models by origin: ``BADGE_MODELS``, ``TEMPLATE_MODELS``.
+* This service's own badges (``openedx``, local_issuer.py, local_credential.py): ``LocalIssuer``,
+  ``get_local_template``, ``get_local_badge``, ``credential_text``, ``recipient_name``,
+  ``achievement_document``, ``badge_url``, ``icon_url``.
+* Learners' progress (learner_progress.py): ``learner_progress(site, query, base_url)`` with ``ProgressQuery``
+  (the progress API, page and /records/ section), ``earned_badges``.
 """
 
 from credentials.apps.badges.awarding import award, badge_data, find_badge, image_url, revoke  # noqa: F401
@@ -42,3 +47,13 @@ from credentials.apps.badges.rules import (  # noqa: F401
     requirement_matches,
     validate_value,
 )
+from credentials.apps.badges.learner_progress import ProgressQuery, earned_badges, learner_progress  # noqa: F401
+from credentials.apps.badges.local_credential import achievement_document, badge_url, icon_url  # noqa: F401
+from credentials.apps.badges.local_issuer import (  # noqa: F401
+    LocalIssuer,
+    LocalIssuingError,
+    credential_text,
+    recipient_name,
+)
+from credentials.apps.badges.local_issuer import get_badge as get_local_badge  # noqa: F401
+from credentials.apps.badges.local_issuer import get_template as get_local_template  # noqa: F401

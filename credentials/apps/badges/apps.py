@@ -21,6 +21,9 @@ class BadgesConfig(AppConfig):
 
         register(checks.badges_checks, *checks.TAGS)
         provider_issuers.register()
+        from credentials.apps.badges import local_issuer
+
+        local_issuer.register()  # the "openedx" issuer, and /verify/?url= for its badges
         self.connect_event_handlers()
 
     def connect_event_handlers(self):
