@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -61,7 +62,7 @@ def credential(request, badge_uuid):
         if text is None:
             raise Http404("This badge has not been issued yet.")
         response = _credential_response(text)
-        response["Vary"] = "Accept"
+        patch_vary_headers(response, ["Accept"])
         return response
     document = badge.credential_json or {}
     base = verifiable_api.base_url(request)
@@ -77,7 +78,7 @@ def credential(request, badge_uuid):
         "verify_url": reverse("verify") + "?" + urlencode({"url": base + json_path}) if text else None,
     }
     response = TemplateResponse(request, "badges/credential.html", context)
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 
