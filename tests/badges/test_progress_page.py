@@ -50,8 +50,8 @@ def test_the_page_shows_progress_requirements_and_the_earned_badge(ada_client, t
 
     wrangler = page[page.index("Data Wrangler") : page.index("Finisher")]
     assert '<progress max="100" value="50"' in wrangler and "50%" in wrangler
-    assert "✓</span> <span class=\"sr-only\">Done:</span> Pass Data Wrangling" in wrangler
-    assert "✗</span> <span class=\"sr-only\">Not done yet:</span> Pass Statistics" in wrangler
+    assert '✓</span> <span class="sr-only">Done:</span> Pass Data Wrangling' in wrangler
+    assert '✗</span> <span class="sr-only">Not done yet:</span> Pass Statistics' in wrangler
     assert "View the badge" not in wrangler
     finisher = page[page.index("Finisher") :]
     assert '<progress max="100" value="100"' in finisher
