@@ -18,10 +18,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from credentials.apps.badges import conf as badges_conf
+from credentials.apps.badges.models import BadgeRequirement
 from credentials.apps.catalog import api as catalog_api
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.verifiable import api as verifiable_api
 from credentials.apps.verifiable.models import StatusList
+from tests.badges.local_helpers import award, local_template
+from tests.badges.progress_helpers import fulfil
 from tests.factories import (
     CourseCertificateFactory,
     CourseRunFactory,
@@ -609,6 +613,58 @@ CASES = [
     ),
 ]
 
+CASES += [
+    # --- Badges (BADGES_ENABLED in the test settings): public documents, the learner's progress ---
+    Case(
+        "badges/achievements/<badge_uuid:template_uuid>/",
+        "GET",
+        "/badges/achievements/{template_hex}/",
+        everyone(200),
+        auth="session",
+        owner=None,
+    ),
+    Case(
+        "badges/credentials/<badge_uuid:badge_uuid>/",
+        "GET",
+        "/badges/credentials/{a_badge_hex}/",
+        everyone(200),
+        auth="session",
+        public=True,
+    ),
+    Case(
+        "badges/credentials/<badge_uuid:badge_uuid>/credential.json",
+        "GET",
+        "/badges/credentials/{a_badge_hex}/credential.json",
+        everyone(200),
+        auth="session",
+        public=True,
+    ),
+    Case(
+        "badges/progress/",
+        "GET",
+        "/badges/progress/",
+        cells(LOGIN, 200, 200, 200, 200, 200),
+        auth="session",
+        owner=None,
+    ),
+    Case(
+        "badges/progress/",
+        "GET",
+        "/badges/progress/?username={a}",
+        cells(LOGIN, 200, 404, 200, 200, 404),
+        auth="session",
+        label="A's badge progress page",
+    ),
+    Case("badges/api/v1/progress/", "GET", "/badges/api/v1/progress/", cells(401, 200, 200, 200, 200, 200), owner=None),
+    Case(
+        "badges/api/v1/progress/",
+        "GET",
+        "/badges/api/v1/progress/?username={a}",
+        cells(401, 403, 403, 200, 200, 403),
+        label="A's badge progress",
+    ),
+]
+
 
 # --- The world ----------------------------------------------------------------------------------------------
 
@@ -648,8 +704,16 @@ def world(site, settings):
                 f"{letter}_shared": shared.uuid.hex,
             }
         )
+    badge_template = local_template(site, name="Shared Badge", icon=None)
+    badge_requirement = BadgeRequirement.objects.create(
+        template=badge_template, event_type=badges_conf.PASSING_STATUS_UPDATED, blend="A"
+    )
+    for role, letter in (("learner_a", "a"), ("learner_b", "b")):
+        fulfil(users[role].username, badge_requirement)
+        ids[f"{letter}_badge_hex"] = award(badge_template, users[role].username).uuid.hex
     ids.update(
         {
+            "template_hex": badge_template.uuid.hex,
             "a": USERNAMES["learner_a"],
             "b": USERNAMES["learner_b"],
             "A_UPPER": USERNAMES["learner_a"].upper(),
@@ -670,6 +734,7 @@ def world(site, settings):
             str(ids[f"{letter}_credential"]),
             ids[f"{letter}_program_credential_hex"],
             ids[f"{letter}_shared"],
+            ids[f"{letter}_badge_hex"],
         ]
         for role, letter in (("learner_a", "a"), ("learner_b", "b"))
     }

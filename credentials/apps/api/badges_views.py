@@ -44,6 +44,10 @@ def _include_unstarted(value):
 
 
 class ProgressView(APIView):
+    """The caller's progress toward the badges of this site, template by template: the share of requirement
+    groups fulfilled (any requirement of a group fulfils it; every group is needed), each requirement with the
+    time it was fulfilled, and the badge once earned. Staff may ask for another learner with ``username``."""
+
     permission_classes = [permissions.IsAuthenticated, CanSeeOthersProgress]
 
     def initial(self, request, *args, **kwargs):
@@ -57,7 +61,13 @@ class ProgressView(APIView):
             OpenApiParameter("template_uuid", str, description="Only this badge template."),
             OpenApiParameter("include_unstarted", bool, description="true: also active templates not started."),
         ],
-        responses={200: OpenApiResponse(description="{username, results: [...]} (spec/badges.md §12.5).")},
+        responses={
+            200: OpenApiResponse(
+                description="{username, results: [{template, is_active, ratio, completed, groups, badge}]}"
+            ),
+            400: OpenApiResponse(description="template_uuid is not a UUID, or include_unstarted not true/false."),
+            403: OpenApiResponse(description="username given by a caller who is not staff."),
+        },
     )
     def get(self, request):
         query = badges_api.ProgressQuery(
