@@ -1,15 +1,16 @@
-"""Local (``openedx``) badge templates and badges for the tests, awarded and revoked through the issuer registry
-as the pipeline does after its transaction commits."""
+"""Local (``openedx``) badge templates, and awarding/revoking them the way the pipeline does: the status change
+and its event in a transaction (badges.api.award/revoke), the issuer after the commit."""
 
 import io
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import TestCase
 from PIL import Image
 
-from credentials.apps.badges import issuers
-from credentials.apps.badges.models import LocalBadge, LocalBadgeTemplate
-from credentials.apps.credentials.models import UserCredential
+from credentials.apps.badges import api as badges_api
+from credentials.apps.badges.models import LocalBadgeTemplate
+from tests.factories import UserFactory
 
 
 def png_upload(name="icon.png", color=(30, 90, 160)):
@@ -30,24 +31,18 @@ def local_template(site, **fields):
     return LocalBadgeTemplate.objects.create(site=site, **values)
 
 
+def _after_commit(change, template, username):
+    user = UserFactory(username=username)
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+        change(template, user)
+    return badges_api.find_badge(template, username)
+
+
 def award(template, username):
-    """Award (or award again) the learner's badge: status ``awarded``, then the issuer, as after a commit."""
-    content_type = ContentType.objects.get_for_model(LocalBadgeTemplate)
-    badge = LocalBadge.objects.filter(
-        username=username, credential_content_type=content_type, credential_id=template.pk
-    ).first()
-    if badge is None:
-        badge = LocalBadge.objects.create(
-            username=username, credential_content_type=content_type, credential_id=template.pk
-        )
-    else:
-        UserCredential.objects.filter(pk=badge.pk).update(status=UserCredential.AWARDED)
-    badge = LocalBadge.objects.get(pk=badge.pk)
-    issuers.run(issuers.AWARD, badge)
-    return LocalBadge.objects.get(pk=badge.pk)
+    """Award (or award again) the learner's badge; the issuer has run when this returns."""
+    return _after_commit(badges_api.award, template, username)
 
 
 def revoke(badge):
-    UserCredential.objects.filter(pk=badge.pk).update(status=UserCredential.REVOKED)
-    issuers.run(issuers.REVOKE, LocalBadge.objects.get(pk=badge.pk))
-    return LocalBadge.objects.get(pk=badge.pk)
+    template = LocalBadgeTemplate.objects.get(pk=badge.credential_id)
+    return _after_commit(badges_api.revoke, template, badge.username)

@@ -13,6 +13,7 @@ from credentials.apps.badges import issuers
 from credentials.apps.badges.local_issuer import LocalIssuer
 from credentials.apps.badges.models import LocalBadge, LocalBadgeTemplate
 from credentials.apps.verifiable.models import Issuer, StatusListEntry
+from tests.badges.conftest import failed, make_template, passed
 from tests.badges.local_helpers import award, local_template, revoke
 from tests.factories import UserFactory
 from tests.verifiable import independent
@@ -143,11 +144,15 @@ def test_valid_days_set_valid_until(site, ada):
     assert badge.credential_json["validUntil"] == badge.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_a_learner_without_local_account_is_named_by_username(site, template):
+def test_a_learner_without_a_name_is_named_by_username(site, template):
+    UserFactory(username="ghost", full_name="", first_name="", last_name="")
     document = award(template, "ghost").credential_json
-    assert document["credentialSubject"]["identifier"] == [
-        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "ghost"}
-    ]
+    assert document["credentialSubject"]["identifier"][0] == {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": False,
+        "identityHash": "ghost",
+    }
 
 
 def test_without_description_the_achievement_is_described_by_its_criteria(site, ada):
@@ -180,3 +185,37 @@ def test_urls_in_the_credential_use_the_public_base_url(site, ada, template):
 
 def test_the_openedx_origin_is_registered():
     assert isinstance(issuers.get(LocalBadgeTemplate.ORIGIN), LocalIssuer)
+
+
+def test_a_passing_event_from_the_lms_ends_in_a_verifiable_badge_and_a_failing_one_revokes_it(client, site, badges):
+    """The whole way: the fake LMS publishes with the real libraries to Redis, our consumer processes, the
+    issuer signs after commit; the penalty's event revokes, and the independent verifier sees both."""
+    course = "course-v1:edX+Wrangling+2026"
+    template = make_template(
+        site,
+        [("A", passed(course))],
+        penalties=[(failed(course), [0])],
+        name="Data Wrangler",
+        description="Cleans data.",
+        criteria_narrative="Pass Data Wrangling.",
+        icon=local_template(site, is_active=False).icon.name,
+    )
+
+    badges.passing(username="ada", course_key=course, name="Ada Lovelace", email="ada@example.org")
+    assert badges.consume() == {"ok": 1}
+
+    badge = LocalBadge.objects.get(credential_id=template.pk, username="ada")
+    assert (badge.status, badge.state) == ("awarded", "issued")
+    document = badge.credential_json
+    assert document["credentialSubject"]["identifier"][0]["identityHash"] == "Ada Lovelace"
+    documents = status_documents(client, document)
+    assert independent.verify(document, documents=documents, check_status=True) == {"verified": True, "error": ""}
+    assert [kind for kind, _ in badges.produced()] == ["awarded"]
+
+    badges.failing(username="ada", course_key=course)
+    badges.consume()
+
+    badge.refresh_from_db()
+    assert (badge.status, badge.state) == ("revoked", "revoked")
+    result = independent.verify(document, documents=status_documents(client, document), check_status=True)
+    assert result == {"verified": False, "error": "revoked"}

@@ -36,6 +36,16 @@ from credentials.apps.badges.issuers import AWARD, REVOKE  # noqa: F401
 from credentials.apps.badges.issuers import get as get_issuer  # noqa: F401
 from credentials.apps.badges.issuers import register as register_issuer  # noqa: F401
 from credentials.apps.badges.issuers import run as run_issuer  # noqa: F401
+from credentials.apps.badges.learner_progress import ProgressQuery, earned_badges, learner_progress  # noqa: F401
+from credentials.apps.badges.local_credential import achievement_document, badge_url, icon_url  # noqa: F401
+from credentials.apps.badges.local_issuer import (  # noqa: F401
+    LocalIssuer,
+    LocalIssuingError,
+    credential_text,
+    recipient_name,
+)
+from credentials.apps.badges.local_issuer import get_badge as get_local_badge  # noqa: F401
+from credentials.apps.badges.local_issuer import get_template as get_local_template  # noqa: F401
 from credentials.apps.badges.models import BADGE_MODELS, TEMPLATE_MODELS, Operator  # noqa: F401
 from credentials.apps.badges.payloads import BadgesProcessingError  # noqa: F401
 from credentials.apps.badges.processing import Outcome, load_rulebook, process_event  # noqa: F401
@@ -47,13 +57,3 @@ from credentials.apps.badges.rules import (  # noqa: F401
     requirement_matches,
     validate_value,
 )
-from credentials.apps.badges.learner_progress import ProgressQuery, earned_badges, learner_progress  # noqa: F401
-from credentials.apps.badges.local_credential import achievement_document, badge_url, icon_url  # noqa: F401
-from credentials.apps.badges.local_issuer import (  # noqa: F401
-    LocalIssuer,
-    LocalIssuingError,
-    credential_text,
-    recipient_name,
-)
-from credentials.apps.badges.local_issuer import get_badge as get_local_badge  # noqa: F401
-from credentials.apps.badges.local_issuer import get_template as get_local_template  # noqa: F401
