@@ -20,6 +20,8 @@ RULELESS_PENALTY = _(
 class LocalBadgeTemplateForm(forms.ModelForm):
     """An active local template must say how it is earned and have an uploaded image (both go in every badge)."""
 
+    criteria_url = forms.URLField(required=False, max_length=255, assume_scheme="https")
+
     class Meta:
         model = LocalBadgeTemplate
         fields = [
