@@ -80,7 +80,8 @@ class RequirementFormSet(forms.BaseInlineFormSet):
         super().clean()
         kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
         kept = [form for form in kept if not self._should_delete_form(form)]
-        if self.instance.is_active and not kept:
+        # Provider templates are checked (with a message) by their own admin when saved.
+        if isinstance(self.instance, LocalBadgeTemplate) and self.instance.is_active and not kept:
             raise forms.ValidationError(NEEDS_REQUIREMENT)
 
 
