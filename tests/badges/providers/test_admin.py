@@ -130,6 +130,33 @@ def test_a_failing_sync_action_says_so(admin_client, site, fake_credly):
     assert "Status(401)" in message
 
 
+def test_a_stored_key_is_never_shown_and_kept_when_left_empty(admin_client, site, fake_credly):
+    organization = builders.credly_organization(fake_credly, api_key="very-secret-key")
+    url = f"/admin/badges/credlyorganization/{organization.pk}/change/"
+
+    page = admin_client.get(url).content.decode()
+    assert "very-secret-key" not in page
+    assert 'type="password"' in page
+
+    response = admin_client.post(url, {"uuid": str(organization.uuid), "api_key": ""})
+
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.api_key == "very-secret-key"
+    assert fake_credly.requests[-1].headers["Authorization"] == "Basic " + base64.b64encode(b"very-secret-key").decode()
+
+
+def test_an_accredible_key_is_never_shown_and_kept_when_left_empty(admin_client, site, fake_accredible):
+    config = builders.accredible_config(fake_accredible, api_key="accredible-secret")
+    url = f"/admin/badges/accredibleapiconfig/{config.pk}/change/"
+
+    assert "accredible-secret" not in admin_client.get(url).content.decode()
+    assert admin_client.post(url, {"name": "Renamed", "api_key": ""}).status_code == 302
+
+    config.refresh_from_db()
+    assert (config.name, config.api_key) == ("Renamed", "accredible-secret")
+
+
 # --- Credly templates and Accredible groups -------------------------------------------------------------
 
 

@@ -35,7 +35,26 @@ NEEDS_REQUIREMENT = _("Active badge template must have at least one requirement.
 # --- Credly organizations --------------------------------------------------------------------------------
 
 
-class CredlyOrganizationAdminForm(forms.ModelForm):
+class StoredKeyFormMixin:
+    """The API key is never written back into the page: the field is a password input, and leaving it empty
+    on a change page keeps the stored key."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("api_key")
+        if field is None:
+            return
+        field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+        if self.instance.pk and self.instance.api_key:
+            field.required = False
+            field.help_text = _("Stored; leave empty to keep it.")
+
+    def clean_api_key(self):
+        api_key = self.cleaned_data.get("api_key")
+        return api_key or (self.instance.api_key if self.instance.pk else api_key)
+
+
+class CredlyOrganizationAdminForm(StoredKeyFormMixin, forms.ModelForm):
     class Meta:
         model = CredlyOrganization
         fields = ["uuid", "api_key"]
@@ -84,15 +103,17 @@ class CredlyOrganizationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Sync organization badge templates"))
     def sync_organization_badge_templates(self, request, queryset):
+        failed = False
         for organization in queryset:
             try:
                 provider_sync.sync_organization_badge_templates(organization=organization, site=request.site)
             except BadgeProviderError as exc:
+                failed = True
                 self.message_user(
                     request, f"Failed to sync badge templates for {organization}. {exc}", level=messages.ERROR
                 )
-                return
-        self.message_user(request, _("Badge templates were successfully updated."), level=messages.SUCCESS)
+        if not failed:
+            self.message_user(request, _("Badge templates were successfully updated."), level=messages.SUCCESS)
 
 
 # --- Provider templates ----------------------------------------------------------------------------------
@@ -199,8 +220,15 @@ class AccredibleGroupAdmin(ProviderTemplateAdmin):
     )
 
 
+class AccredibleAPIConfigAdminForm(StoredKeyFormMixin, forms.ModelForm):
+    class Meta:
+        model = AccredibleAPIConfig
+        fields = ["name", "api_key"]
+
+
 @admin.register(AccredibleAPIConfig)
 class AccredibleAPIConfigAdmin(admin.ModelAdmin):
+    form = AccredibleAPIConfigAdminForm
     list_display = ("id", "name")
     actions = ("sync_groups",)
 
