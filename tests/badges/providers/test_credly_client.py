@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from credentials.apps.badges.accredible.client import AccredibleAPIClient
 from credentials.apps.badges.credly.client import CredlyAPIClient, CredlyError
 from credentials.apps.badges.provider_client import BadgeProviderError, ProviderUnreachable
 from tests.badges.fakes.credly import FakeCredly
@@ -156,3 +157,12 @@ def test_an_unreachable_credly_is_a_provider_error(settings):
 
     with pytest.raises(ProviderUnreachable, match="connection failed"):
         CredlyAPIClient(str(uuid.uuid4()), "k").fetch_organization_name()
+
+
+def test_urls_left_out_of_the_settings_are_the_defaults(settings):
+    settings.BADGES_CONFIG = {"credly": {"USE_SANDBOX": True}, "accredible": {}}
+
+    assert CredlyAPIClient("0e2a8c9e-3b1f-4a7e-8c5d-2f6b7a9d1e4f", "k").url("badges/") == (
+        "https://sandbox-api.credly.com/v1/organizations/0e2a8c9e-3b1f-4a7e-8c5d-2f6b7a9d1e4f/badges/"
+    )
+    assert AccredibleAPIClient("k").url("credentials") == "https://api.accredible.com/v1/credentials"

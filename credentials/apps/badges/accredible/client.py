@@ -19,18 +19,9 @@ class AccredibleError(BadgeProviderError):
 
 
 def accredible_api_base_url():
-    config = conf.accredible_settings()
-    if config.get("USE_SANDBOX"):
-        return config["ACCREDIBLE_SANDBOX_API_BASE_URL"]
-    return config["ACCREDIBLE_API_BASE_URL"]
-
-
-def accredible_base_url():
-    """The dashboard root, for links to a group's page."""
-    config = conf.accredible_settings()
-    if config.get("USE_SANDBOX"):
-        return config["ACCREDIBLE_SANDBOX_BASE_URL"]
-    return config["ACCREDIBLE_BASE_URL"]
+    """From BADGES_CONFIG["accredible"] (the sandbox one when USE_SANDBOX), defaults for keys left out."""
+    config = {**conf.default_badges_config()["accredible"], **conf.accredible_settings()}
+    return config["ACCREDIBLE_SANDBOX_API_BASE_URL" if config.get("USE_SANDBOX") else "ACCREDIBLE_API_BASE_URL"]
 
 
 @dataclass(frozen=True)

@@ -24,19 +24,20 @@ class CredlyError(BadgeProviderError):
     """Credly answered something unusable, or could not be reached after the retries."""
 
 
+def _url(sandbox_key, key):
+    """A URL from BADGES_CONFIG["credly"], the sandbox one when USE_SANDBOX; a YAML that left the key out gets
+    the default (a missing key would otherwise fail every call)."""
+    config = {**conf.default_badges_config()["credly"], **conf.credly_settings()}
+    return config[sandbox_key if config.get("USE_SANDBOX") else key]
+
+
 def credly_api_base_url():
-    config = conf.credly_settings()
-    if config.get("USE_SANDBOX"):
-        return config["CREDLY_SANDBOX_API_BASE_URL"]
-    return config["CREDLY_API_BASE_URL"]
+    return _url("CREDLY_SANDBOX_API_BASE_URL", "CREDLY_API_BASE_URL")
 
 
 def credly_base_url():
-    """The dashboard root, for links to Credly's pages (templates' management_url, learners' badges)."""
-    config = conf.credly_settings()
-    if config.get("USE_SANDBOX"):
-        return config["CREDLY_SANDBOX_BASE_URL"]
-    return config["CREDLY_BASE_URL"]
+    """The dashboard root, for links to Credly's pages (e.g. a learner's badge)."""
+    return _url("CREDLY_SANDBOX_BASE_URL", "CREDLY_BASE_URL")
 
 
 @dataclass(frozen=True)
