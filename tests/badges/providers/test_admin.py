@@ -192,6 +192,34 @@ def test_an_active_template_needs_a_requirement(admin_client, credly_template):
     assert credly_template.is_active is True
 
 
+def test_a_template_is_activated_with_a_requirement_added_in_the_same_save(admin_client, credly_template):
+    url = f"/admin/badges/credlybadgetemplate/{credly_template.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    new = int(data["requirements-INITIAL_FORMS"])  # the inline's blank row
+    data.update({f"requirements-{new}-event_type": EVENT, f"requirements-{new}-blend": "A", "is_active": "on"})
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert not any("requirement" in message for message in messages_of(response)), messages_of(response)
+    credly_template.refresh_from_db()
+    assert credly_template.is_active is True
+    assert list(credly_template.requirements.values_list("event_type", "blend")) == [(EVENT, "A")]
+
+
+def test_removing_the_last_requirement_of_an_active_template_is_refused_and_undone(admin_client, credly_template):
+    requirement = BadgeRequirement.objects.create(template=credly_template, event_type=EVENT, blend="A")
+    CredlyBadgeTemplate.objects.filter(pk=credly_template.pk).update(is_active=True)
+    url = f"/admin/badges/credlybadgetemplate/{credly_template.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    data["requirements-0-DELETE"] = "on"
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "Active badge template must have at least one requirement." in messages_of(response)
+    assert BadgeRequirement.objects.filter(pk=requirement.pk).exists()
+    assert CredlyBadgeTemplate.objects.get(pk=credly_template.pk).is_active is True
+
+
 def test_an_active_template_cannot_be_deleted(admin_client, credly_template):
     CredlyBadgeTemplate.objects.filter(pk=credly_template.pk).update(is_active=True)
     url = f"/admin/badges/credlybadgetemplate/{credly_template.pk}/delete/"

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from credentials.apps.badges import provider_sync
+from credentials.apps.badges.admin.inlines import TEMPLATE_INLINES  # requirements and penalties, shared
 from credentials.apps.badges.models import (
     AccredibleAPIConfig,
     AccredibleBadge,
@@ -23,11 +24,6 @@ from credentials.apps.badges.models import (
 )
 from credentials.apps.badges.provider_client import BadgeProviderError
 from credentials.apps.badges.provider_issuers import check_credly_organization, preconfigured_credly_key
-
-try:  # the requirement and penalty inlines are the templates admin's (when it provides them)
-    from credentials.apps.badges.admin.templates import TEMPLATE_INLINES
-except ImportError:
-    TEMPLATE_INLINES = ()
 
 PRECONFIGURED = _("Pre-configured from the environment.")
 NEEDS_REQUIREMENT = _("Active badge template must have at least one requirement.")
