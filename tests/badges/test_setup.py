@@ -59,6 +59,13 @@ def test_checks_fail_startup_when_enabled_and_misconfigured():
     assert "badges.E002" in result.stderr
 
 
+def test_an_unknown_event_type_stops_startup_with_its_name():
+    config = {"events": ["org.openedx.learning.no.such.event.v1"], "credly": {}}
+    result = run_manage("check", BADGES_ENABLED="true", BADGES_CONFIG=json.dumps(config))
+    assert result.returncode != 0
+    assert "no Open edX event of type 'org.openedx.learning.no.such.event.v1'" in result.stderr
+
+
 def test_disabled_has_no_badge_urls_or_admin():
     code = (
         "import django; django.setup();"

@@ -17,19 +17,11 @@ class BadgesConfig(AppConfig):
             return
         from django.core.checks import register
 
-        from credentials.apps.badges import checks, provider_issuers
+        from credentials.apps.badges import checks, event_handlers, provider_issuers
 
         register(checks.badges_checks, *checks.TAGS)
         provider_issuers.register()
         from credentials.apps.badges import local_issuer
 
         local_issuer.register()  # the "openedx" issuer, and /verify/?url= for its badges
-        self.connect_event_handlers()
-
-    def connect_event_handlers(self):
-        """Subscribe to the configured events (filled in by the processing pipeline)."""
-        try:
-            from credentials.apps.badges import event_handlers
-        except ImportError:  # the pipeline is not there yet (step 1 of issue 18)
-            return
-        event_handlers.register()
+        event_handlers.register()  # the passing-status events, through the core event bus
