@@ -17,11 +17,9 @@ class BadgesConfig(AppConfig):
             return
         from django.core.checks import register
 
-        from credentials.apps.badges import checks, event_handlers, provider_issuers
+        from credentials.apps.badges import checks, event_handlers, local_issuer, provider_issuers
 
         register(checks.badges_checks, *checks.TAGS)
         provider_issuers.register()
-        from credentials.apps.badges import local_issuer
-
         local_issuer.register()  # the "openedx" issuer, and /verify/?url= for its badges
         event_handlers.register()  # the passing-status events, through the core event bus
