@@ -74,11 +74,16 @@ def valid_until(template, awarded_at):
     return awarded_at + timedelta(days=template.valid_days) if template.valid_days else None
 
 
-def open_badge_credential(*, badge, template, learner_name, learner_email, awarded_at, base_url):
-    """A function ``compose(issuer_profile, credential_status)`` for verifiable's ``sign_credential``."""
+def open_badge_credential(
+    *, badge, template, learner_name, learner_email, awarded_at, base_url, subject_id=None, credential_id=None
+):
+    """A function ``compose(issuer_profile, credential_status)`` for verifiable's ``sign_credential``.
+    ``subject_id`` is a wallet holder's DID, ``credential_id`` the id of a copy issued to a wallet."""
 
     def compose(issuer_profile, credential_status):
         subject = {"type": ["AchievementSubject"]}
+        if subject_id:
+            subject["id"] = subject_id
         identifiers = verifiable_api.identity_objects(name=learner_name, email=learner_email, salt_source=badge.uuid)
         if identifiers:
             subject["identifier"] = identifiers
@@ -86,7 +91,7 @@ def open_badge_credential(*, badge, template, learner_name, learner_email, award
         until = valid_until(template, awarded_at)
         issued = verifiable_api.xsd_datetime(awarded_at)
         return verifiable_api.open_badge_envelope(
-            credential_id=f"urn:uuid:{badge.uuid}",
+            credential_id=credential_id or f"urn:uuid:{badge.uuid}",
             name=template.name,
             issuer=issuer_profile,
             valid_from=issued,

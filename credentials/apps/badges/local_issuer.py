@@ -121,10 +121,39 @@ def _read_for_verifier(*, site, match, base_url):
     return credential_text(badge) if badge is not None else None
 
 
+def _wallet_signer(*, site, credential):
+    """An issued local badge of the site goes to the Learner Credential Wallet like a certificate: signed again
+    for the holder's DID, with the badge's own status entry (so revoking the badge revokes the wallet's copy)."""
+    badge = LocalBadge.objects.filter(pk=credential.pk).first()
+    if badge is None or badge.status != UserCredentialStatus.AWARDED or badge.state != LocalBadge.STATE_ISSUED:
+        return None
+    template = LocalBadgeTemplate.objects.filter(site=site, pk=badge.credential_id).first()
+    if template is None:
+        return None
+
+    def sign(*, base_url, subject_id, credential_id):
+        name, email = _learner(badge.username)
+        compose = open_badge_credential(
+            badge=badge,
+            template=template,
+            learner_name=name,
+            learner_email=email,
+            awarded_at=badge.issued_at,
+            base_url=base_url,
+            subject_id=subject_id,
+            credential_id=credential_id,
+        )
+        signed, _ = verifiable_api.sign_credential(site, badge, compose, base_url=base_url)
+        return signed
+
+    return sign
+
+
 def register():
     """Called from BadgesConfig.ready when badges are on."""
     issuers.register(ORIGIN, LocalIssuer())
     verifiable_api.register_own_credential_reader(CREDENTIAL_PATH, _read_for_verifier)
+    verifiable_api.register_wallet_signer(_wallet_signer)
 
 
 __all__ = [

@@ -50,6 +50,16 @@ def _wants_credential(request):
     return preferred in CREDENTIAL_TYPES
 
 
+def _wallet_url(request, badge, template):
+    """The owner's link to put an issued badge into the Learner Credential Wallet (the certificates' flow)."""
+    user = request.user
+    if not (user.is_authenticated and user.get_username() == badge.username):
+        return None
+    if badge.status != "awarded" or badge.state != "issued" or not verifiable_api.is_enabled(template.site):
+        return None
+    return reverse("wallet-add", kwargs={"uuid_hex": badge.uuid.hex})
+
+
 @require_safe
 def credential(request, badge_uuid):
     """The badge's public page, or its signed credential when the Accept header asks for JSON."""
@@ -76,6 +86,7 @@ def credential(request, badge_uuid):
         "revoked": badge.status == "revoked",
         "credential_url": json_path if text else None,
         "verify_url": reverse("verify") + "?" + urlencode({"url": base + json_path}) if text else None,
+        "wallet_url": _wallet_url(request, badge, template),
     }
     response = TemplateResponse(request, "badges/credential.html", context)
     patch_vary_headers(response, ["Accept"])

@@ -18,6 +18,7 @@ from credentials.apps.verifiable.issuers import (
 )
 from credentials.apps.verifiable.own_credentials import read as read_own_credential
 from credentials.apps.verifiable.own_credentials import register_reader as register_own_credential_reader
+from credentials.apps.verifiable.own_credentials import register_wallet_signer
 from credentials.apps.verifiable.served import (
     credential_json,
     rebuild_status_lists,
@@ -72,6 +73,7 @@ __all__ = [
     "open_badge_envelope",
     "read_own_credential",
     "register_own_credential_reader",
+    "register_wallet_signer",
     "revoke_status_entries",
     "sign_credential",
     "site_base_url",

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from credentials.apps.credentials import api as credentials_api
 from credentials.apps.credentials.models import UserCredential
-from credentials.apps.verifiable import dataintegrity, issuers, served
+from credentials.apps.verifiable import dataintegrity, issuers, own_credentials, served
 from credentials.apps.verifiable.models import IssuanceLine
 
 LC_WALLET = "lc_wallet"
@@ -41,6 +41,21 @@ class WalletError(Exception):
 
 def _line_model():
     return IssuanceLine
+
+
+def _signer(site, credential):
+    """How ``credential`` is signed for a wallet: a visible, awarded certificate of the site, or a credential
+    another app registered (own_credentials.py, e.g. an issued badge); None when it may not go to a wallet."""
+    certificate = credentials_api.get_certificate(site=site, uuid=credential.uuid)
+    if certificate is not None:
+
+        def sign(*, base_url, subject_id, credential_id):
+            return served.sign_certificate(
+                site, certificate, base_url=base_url, subject_id=subject_id, credential_id=credential_id
+            )
+
+        return sign
+    return own_credentials.wallet_signer(site=site, credential=credential)
 
 
 def qr_code_base64(text):
@@ -83,7 +98,7 @@ def init_issuance(*, site, user, credential_uuid, storage_id, base_url):
     credential = UserCredential.objects.filter(uuid=parsed).first()
     if credential is None or not (user.is_staff or user.is_superuser or credential.username == user.username):
         raise not_found
-    if credentials_api.get_certificate(site=site, uuid=parsed) is None or not issuers.is_enabled(site):
+    if _signer(site, credential) is None or not issuers.is_enabled(site):
         raise not_found  # revoked, not yet visible, or on another site (spec/verifiable.md §7)
     if storage_id not in {storage["id"] for storage in STORAGES}:
         raise WalletError(
@@ -181,16 +196,14 @@ def issue_to_wallet(*, site, line_uuid, holder, base_url):
     if line.processed and line.subject_id != holder:
         raise WalletError(400, {"reason": f"Issuance line is bound to another holder: [{line.uuid}]"})
     credential = line.user_credential
-    certificate = credentials_api.get_certificate(site=site, uuid=credential.uuid)
-    if certificate is None or not issuers.is_enabled(site):
+    sign = _signer(site, credential)
+    if sign is None or not issuers.is_enabled(site):
         raise WalletError(400, {"reason": f"Seems credential isn't active anymore: [{credential.uuid.hex}]"})
     with transaction.atomic():
         if line.vc_id is None:
             line.vc_id = uuid_module.uuid4()
         try:
-            document = served.sign_certificate(
-                site, certificate, base_url=base_url, subject_id=holder, credential_id=f"urn:uuid:{line.vc_id}"
-            )
+            document = sign(base_url=base_url, subject_id=holder, credential_id=f"urn:uuid:{line.vc_id}")
         except dataintegrity.ProofError as exc:
             raise WalletError(400, {"issuance_issue": f"Provided data didn't validate [{exc}]"}) from None
         line.subject_id = holder
