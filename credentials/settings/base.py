@@ -185,6 +185,15 @@ CONTENT_SECURITY_POLICY_BROWSABLE_API = env.get_str(
 )
 # true: browsers report violations (console, report-to) without blocking: for trying a new policy on a live site.
 CONTENT_SECURITY_POLICY_REPORT_ONLY = env.get_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
+# Added to the pages' script-src and connect-src only on sites with a Segment key: the browser loads
+# analytics.js from Segment's CDN and sends its page and click events to Segment's API (templates/_analytics.html).
+SEGMENT_PAGE_SOURCES = env.get_list("SEGMENT_PAGE_SOURCES", ["https://cdn.segment.com", "https://api.segment.io"])
+
+# Segment analytics from the server (core/analytics.py), for sites whose configuration has a segment_key:
+# where the library sends its batches, its per-request timeout (seconds) and how often it retries a batch.
+SEGMENT_HOST = env.get_str("SEGMENT_HOST", "https://api.segment.io")
+SEGMENT_TIMEOUT = env.get_int("SEGMENT_TIMEOUT", 10)
+SEGMENT_MAX_RETRIES = env.get_int("SEGMENT_MAX_RETRIES", 10)
 
 # Request bodies longer than this many bytes are refused with 413 (credentials/apps/core/limits.py); 0 turns
 # the check off. The largest legitimate bodies (bulk learner status, a signatory image upload) are far smaller.

@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 from django.views.static import serve as static_serve
 
-from credentials.apps.core import api, db_errors
+from credentials.apps.core import analytics, api, db_errors
 from credentials.apps.core.logging import bind_request_id, unbind_request_id
 
 
@@ -83,6 +83,18 @@ class RequestLoggingMiddleware:
             unbind_request_id(token)
 
 
+def _with_analytics(policy, request):
+    """The page policy plus Segment's sources on a site with a Segment key. Only a request that looked up its
+    site (every page does, to render) is asked; a failing lookup keeps the strict policy."""
+    site = getattr(request, "site", None)
+    if site is None or (isinstance(site, SimpleLazyObject) and site._wrapped is empty):
+        return policy
+    try:
+        return analytics.with_page_sources(policy, site)
+    except Exception:
+        return policy
+
+
 class ContentSecurityPolicyMiddleware:
     """Sends CONTENT_SECURITY_POLICY on every response (pages, admin, API docs, errors) that has none of its own
     (uploads get a stricter one, MediaFilesMiddleware). The pages load scripts and styles only from files on
@@ -97,6 +109,8 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             if type(getattr(response, "accepted_renderer", None)).__name__ == "BrowsableAPIRenderer":
                 policy = settings.CONTENT_SECURITY_POLICY_BROWSABLE_API
+            else:
+                policy = _with_analytics(policy, request)
             report_only = settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
             response["Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"] = policy
         return response

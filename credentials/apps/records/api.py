@@ -10,11 +10,13 @@
 - sharing.py: sharing a record, sending it to credit pathways, the credit-request e-mail.
 - export.py: the program record as CSV.
 - clr.py: the program record as a signed CLR 2.0 credential.
+- analytics.py: the Segment events of a CSV download.
 
 Other apps import only this module (DESIGN.md §4); the modules above import each other directly.
 """
 
 from credentials.apps.records.access import RecordNotFound, RecordPermissionDenied, may_act_for, records_enabled
+from credentials.apps.records.analytics import RecordDownload
 from credentials.apps.records.clr import program_record_clr  # noqa: F401  (the CLR door)
 from credentials.apps.records.export import CSV_COLUMNS, program_record_csv_filename, program_record_csv_rows
 from credentials.apps.records.grades import GradeConflict, get_course_run, save_grade, update_grade
@@ -43,6 +45,7 @@ __all__ = [
     "EarnedCredential",
     "GradeConflict",
     "PathwayWithoutEmail",
+    "RecordDownload",
     "RecordNotFound",
     "RecordPermissionDenied",
     "SendFailed",

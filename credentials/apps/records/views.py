@@ -136,8 +136,22 @@ def _json_body(request):
     return request.POST
 
 
-def _csv_response(record):
-    response = HttpResponse(content_type="text/csv")
+class _CsvResponse(HttpResponse):
+    """The CSV, running ``on_close`` callbacks once the server finished sending it."""
+
+    def __init__(self, *args, on_close=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_close = list(on_close)
+
+    def close(self):
+        super().close()
+        callbacks, self.on_close = self.on_close, []
+        for callback in callbacks:
+            callback()
+
+
+def _csv_response(record, *, on_close=()):
+    response = _CsvResponse(content_type="text/csv", on_close=on_close)
     response["Content-Disposition"] = f'attachment; filename="{api.program_record_csv_filename(record)}"'
     csv.writer(response, quoting=csv.QUOTE_ALL).writerows(api.program_record_csv_rows(record))
     return response
@@ -232,9 +246,19 @@ def shared_program_record(request, record_uuid):
 @require_GET
 @records_enabled_required
 def program_record_csv(request, record_uuid):
-    """The shared record as CSV (spec/pages.md §5.7); public."""
-    _, record = _shared_record(request, record_uuid)
-    return _csv_response(record)
+    """The shared record as CSV (spec/pages.md §5.7); public. Segment hears of the download's start and end."""
+    shared, record = _shared_record(request, record_uuid)
+    download = api.RecordDownload.of(
+        site=request.site,
+        shared_record=shared,
+        anonymous_id=request.COOKIES.get("ajs_anonymous_id"),
+        path=request.path,
+        referrer=request.headers.get("Referer", ""),
+        url=request.build_absolute_uri(),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    download.started()
+    return _csv_response(record, on_close=[download.finished])
 
 
 @require_GET
