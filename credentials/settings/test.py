@@ -43,3 +43,7 @@ if BADGES_CONFIG is None:
     BADGES_CONFIG = default_badges_config()  # noqa: F405
     BADGES_CONFIG["credly"]["USE_SANDBOX"] = True
     BADGES_CONFIG["accredible"]["USE_SANDBOX"] = True
+
+# Segment: tests point SEGMENT_HOST at their local fake (tests/analytics/); anything else stays on this machine.
+SEGMENT_HOST = "http://127.0.0.1:9"
+SEGMENT_MAX_RETRIES = 0
