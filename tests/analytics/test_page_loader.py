@@ -60,3 +60,20 @@ def test_a_key_with_markup_stays_an_attribute_value(client, site):
 
     assert 'data-segment-key="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
     assert "<script>alert(1)" not in page
+
+
+def test_a_certificate_page_served_from_the_page_cache_keeps_segment_in_its_policy(
+    client, segment_key, django_assert_max_num_queries
+):
+    from tests.credentials import builders
+
+    awarded = builders.program_credential()
+    builders.cache_lms_user("alice", "Alice Lovelace")
+    rendered = client.get(awarded.url)
+
+    with django_assert_max_num_queries(1):  # the page cache answers (certificate.PageCache)
+        cached = client.get(awarded.url)
+
+    for response in (rendered, cached):
+        assert LOADER in response.content.decode()
+        assert "https://cdn.segment.com" in policy_sources(response, "script-src")

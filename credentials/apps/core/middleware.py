@@ -83,13 +83,14 @@ class RequestLoggingMiddleware:
             unbind_request_id(token)
 
 
-def _with_analytics(policy, request):
-    """The page policy plus Segment's sources on a site with a Segment key. Only a request that looked up its
-    site (every page does, to render) is asked; a failing lookup keeps the strict policy."""
-    site = getattr(request, "site", None)
-    if site is None or (isinstance(site, SimpleLazyObject) and site._wrapped is empty):
+def _with_analytics(policy, request, response):
+    """A page's policy plus Segment's sources on a site with a Segment key. The site is the request's, or the
+    host's for a page answered before CurrentSiteMiddleware (a cached certificate page); a failing lookup keeps
+    the strict policy."""
+    if not response.get("Content-Type", "").startswith("text/html"):
         return policy
     try:
+        site = getattr(request, "site", None) or api.get_site_for_host(request.get_host())
         return analytics.with_page_sources(policy, site)
     except Exception:
         return policy
@@ -110,7 +111,7 @@ class ContentSecurityPolicyMiddleware:
             if type(getattr(response, "accepted_renderer", None)).__name__ == "BrowsableAPIRenderer":
                 policy = settings.CONTENT_SECURITY_POLICY_BROWSABLE_API
             else:
-                policy = _with_analytics(policy, request)
+                policy = _with_analytics(policy, request, response)
             report_only = settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
             response["Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"] = policy
         return response
