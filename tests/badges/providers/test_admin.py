@@ -9,9 +9,11 @@ from django.contrib.admin.models import LogEntry
 
 from credentials.apps.badges.models import (
     AccredibleGroup,
+    BadgeProgress,
     BadgeRequirement,
     CredlyBadgeTemplate,
     CredlyOrganization,
+    Fulfillment,
 )
 from tests.badges.fakes.server import DISCONNECT
 from tests.badges.providers import builders
@@ -218,6 +220,26 @@ def test_removing_the_last_requirement_of_an_active_template_is_refused_and_undo
     assert "Active badge template must have at least one requirement." in messages_of(response)
     assert BadgeRequirement.objects.filter(pk=requirement.pk).exists()
     assert CredlyBadgeTemplate.objects.get(pk=credly_template.pk).is_active is True
+
+
+def test_a_template_page_shows_its_awards_and_progress(admin_client, credly_template, fake_credly, site):
+    requirement = BadgeRequirement.objects.create(template=credly_template, event_type=EVENT, blend="A")
+    BadgeRequirement.objects.create(template=credly_template, event_type=EVENT, blend="B")
+    progress = BadgeProgress.objects.create(username="halfway", template=credly_template)
+    Fulfillment.objects.create(progress=progress, requirement=requirement, blend="A")
+    builders.badge(credly_template, "holder", state="pending", external_uuid=uuid.uuid4())
+    builders.badge(credly_template, "unlucky", state="error")
+    other = builders.credly_template(fake_credly, credly_template.organization, site, name="Other")
+    builders.badge(other, "elsewhere", state="pending")
+
+    page = admin_client.get(f"/admin/badges/credlybadgetemplate/{credly_template.pk}/change/").content.decode()
+
+    assert "2 awarded, 0 revoked, 1 waiting for a retry at the provider (state error)." in page
+    assert "holder" in page and "unlucky" in page and "elsewhere" not in page
+    assert "1 learners started." in page
+    assert re.search(r">halfway</a></td><td>50%<", page)
+    listing = admin_client.get(f"/admin/badges/credlybadge/?credential_id={credly_template.pk}").content.decode()
+    assert "holder" in listing and "elsewhere" not in listing
 
 
 def test_an_active_template_cannot_be_deleted(admin_client, credly_template):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credentials.apps.badges import provider_sync
 from credentials.apps.badges.admin.inlines import TEMPLATE_INLINES  # requirements and penalties, shared
+from credentials.apps.badges.admin.summaries import progress_summary, provider_awards_summary
 from credentials.apps.badges.models import (
     AccredibleAPIConfig,
     AccredibleBadge,
@@ -120,6 +121,7 @@ class ProviderTemplateAdmin(admin.ModelAdmin):
     ``is_active`` and their requirements; an active one needs a requirement and cannot be deleted."""
 
     badge_model = None
+    external_field = None
     inlines = TEMPLATE_INLINES
     warning = _("Editing an active template changes how badges are awarded from now on; deactivate it first.")
     actions = ("delete_inactive_selected",)
@@ -144,6 +146,14 @@ class ProviderTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="")
     def active_warning(self, obj):
         return self.warning
+
+    @admin.display(description=_("awards"))
+    def awards(self, obj):
+        return provider_awards_summary(obj, self.badge_model, self.external_field)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return progress_summary(obj)
 
     def save_model(self, request, obj, form, change):
         pass  # saved in save_related, once the inlines show whether it has requirements
@@ -188,31 +198,37 @@ class ProviderTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(CredlyBadgeTemplate)
 class CredlyBadgeTemplateAdmin(ProviderTemplateAdmin):
-    badge_model = CredlyBadge
+    badge_model, external_field = CredlyBadge, "external_uuid"
     list_display = ("organization", "state", "name", "uuid", "is_active", "image")
     list_filter = ("organization", "is_active", "state")
     search_fields = ("name", "uuid")
     list_select_related = ("organization",)
-    readonly_fields = ("organization", "origin", "state", "dashboard_link", "image", "active_warning")
+    readonly_fields = (
+        *("organization", "origin", "state", "dashboard_link", "image", "active_warning", "awards", "progress"),
+    )
     fieldsets = (
         (_("Generic"), {"fields": ("site", "is_active", "active_warning")}),
         (_("Badge template"), {"fields": ("uuid", "name", "description", "image", "origin")}),
         (_("Credly"), {"fields": ("organization", "state", "dashboard_link")}),
+        (_("Awards and progress"), {"fields": ("awards", "progress")}),
     )
 
 
 @admin.register(AccredibleGroup)
 class AccredibleGroupAdmin(ProviderTemplateAdmin):
-    badge_model = AccredibleBadge
+    badge_model, external_field = AccredibleBadge, "external_id"
     list_display = ("id", "api_config", "state", "name", "is_active", "image")
     list_filter = ("api_config", "is_active", "state")
     search_fields = ("name",)
     list_select_related = ("api_config",)
-    readonly_fields = ("api_config", "origin", "state", "dashboard_link", "image", "active_warning")
+    readonly_fields = (
+        *("api_config", "origin", "state", "dashboard_link", "image", "active_warning", "awards", "progress"),
+    )
     fieldsets = (
         (_("Generic"), {"fields": ("site", "is_active", "active_warning")}),
         (_("Badge template"), {"fields": ("name", "description", "image", "origin")}),
         (_("Accredible"), {"fields": ("api_config", "state", "dashboard_link")}),
+        (_("Awards and progress"), {"fields": ("awards", "progress")}),
     )
 
 

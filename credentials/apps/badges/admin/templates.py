@@ -11,7 +11,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from credentials.apps.badges import api as badges_api
 from credentials.apps.badges.admin.forms import LocalBadgeTemplateForm
 from credentials.apps.badges.admin.inlines import (
     TEMPLATE_INLINES,
@@ -20,12 +19,12 @@ from credentials.apps.badges.admin.inlines import (
     PenaltyDataRuleInline,
     limit_to_template_requirements,
 )
+from credentials.apps.badges.admin.summaries import progress_summary
 from credentials.apps.badges.models import (
     TEMPLATE_MODELS,
     BadgePenalty,
     BadgeProgress,
     BadgeRequirement,
-    Fulfillment,
     LocalBadge,
     LocalBadgeTemplate,
 )
@@ -141,38 +140,7 @@ class LocalBadgeTemplateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
-        if obj.pk is None:
-            return "-"
-        records = BadgeProgress.objects.filter(template=obj)
-        requirements = list(obj.requirements.all())
-        recent = list(records.order_by("-pk")[:RECENT])
-        fulfilled = {}
-        for progress_id, requirement_id in Fulfillment.objects.filter(
-            progress__in=recent, requirement__isnull=False
-        ).values_list("progress_id", "requirement_id"):
-            fulfilled.setdefault(progress_id, set()).add(requirement_id)
-        rows = format_html_join(
-            "",
-            '<tr><td><a href="{}">{}</a></td><td>{}%</td></tr>',
-            (
-                (
-                    reverse("admin:badges_badgeprogress_change", args=[record.pk]),
-                    record.username,
-                    round(badges_api.ratio_of(requirements, fulfilled.get(record.pk, set())) * 100),
-                )
-                for record in recent
-            ),
-        )
-        listing = reverse("admin:badges_badgeprogress_changelist") + f"?template_id={obj.pk}"
-        return format_html(
-            '<p>{} learners started. <a href="{}">All progress on this template</a></p>'
-            "<table><tr><th>{}</th><th>{}</th></tr>{}</table>",
-            records.count(),
-            listing,
-            _("learner"),
-            _("progress"),
-            rows,
-        )
+        return progress_summary(obj)
 
     def delete_view(self, request, object_id, extra_context=None):
         template = LocalBadgeTemplate.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
