@@ -22,11 +22,12 @@ def demo(db):
     data = load_demo_data()
     program_hex = data["program"].uuid.hex
     certificates = [credential.uuid.hex for credential in data["certificates"]]
-    return {"program_hex": program_hex, "certificates": certificates}
+    return {"program_hex": program_hex, "certificates": certificates, "site": data["site"]}
 
 
-def visit(new_page, live_server, paths, *, sign_in_as=None, staff=False):
-    """Open each path in one browser; return {path: [problems]} for those with a missing header or a violation."""
+def visit(new_page, live_server, paths, *, sign_in_as=None, staff=False, expect_ok=False):
+    """Open each path in one browser; return {path: [problems]} for those with a missing header or a violation
+    (and, with ``expect_ok``, an answer other than 200)."""
     page = new_page()
     page.add_init_script(RECORD_VIOLATIONS)
     console = []
@@ -39,7 +40,7 @@ def visit(new_page, live_server, paths, *, sign_in_as=None, staff=False):
         console.clear()
         response = page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
-        found = []
+        found = [f"status {response.status}"] if expect_ok and response.status != 200 else []
         if "content-security-policy" not in response.headers:
             found.append("no Content-Security-Policy header")
         found += page.evaluate("window.__cspViolations")
@@ -109,3 +110,35 @@ def test_the_check_sees_a_violation(new_page, live_server, demo, settings):
     problems = visit(new_page, live_server, ["/admin/login/"])
 
     assert problems and any("style-src" in problem for problem in problems["/admin/login/"])
+
+
+def test_badge_pages_and_their_admin_satisfy_their_policy(new_page, live_server, demo):
+    """Badges (issue 18): the public badge page, the learner's progress, the badges on /records/, and the
+    templates admin with its rule pages."""
+    from credentials.apps.badges.models import BadgePenalty
+    from tests.badges.local_helpers import award, local_template
+    from tests.badges.progress_helpers import PASSING, fulfil, requirement
+
+    template = local_template(demo["site"], name="Demo Badge", tags=["demo"])
+    done, _ = requirement(template, "A", "Pass A"), requirement(template, "B", "Pass B")
+    fulfil("alice", done)
+    other = local_template(demo["site"], name="Earned Badge")
+    fulfil("alice", requirement(other, "A", "Pass C"))
+    badge = award(other, "alice")
+    penalty = BadgePenalty.objects.create(template=template, event_type=PASSING)
+
+    public = [f"/badges/credentials/{badge.uuid.hex}/"]
+    learner = ["/badges/progress/", "/records/", f"/badges/credentials/{badge.uuid.hex}/"]
+    staff = [
+        f"/admin/badges/localbadgetemplate/{template.pk}/change/",
+        "/admin/badges/localbadgetemplate/add/",
+        f"/admin/badges/badgerequirement/{done.pk}/change/",
+        f"/admin/badges/badgepenalty/{penalty.pk}/change/",
+        "/admin/badges/badgeprogress/",
+        f"/admin/badges/localbadge/{badge.pk}/change/",
+        "/badges/progress/?username=alice",
+    ]
+
+    assert visit(new_page, live_server, public, expect_ok=True) == {}
+    assert visit(new_page, live_server, learner, sign_in_as="alice", expect_ok=True) == {}
+    assert visit(new_page, live_server, staff, sign_in_as="csp_staff", staff=True, expect_ok=True) == {}
