@@ -122,3 +122,15 @@ def test_the_learner_and_course_of_a_payload():
     assert find_user_data(payload).pii.username == "zed"
     assert course_key_of(payload) == "ccx-v1:edX+A+1+ccx@3"
     assert find_user_data(object()) is None
+
+
+def test_trigger_keys_fit_the_consumed_event_column():
+    from credentials.apps.badges.payloads import trigger_entity_key
+
+    key = trigger_entity_key("org.openedx.learning.course.passing.status.updated.v1")
+    short = key({"course_passing_status": passing_status_data(course_key="course-v1:edX+A+1", username="ann")})
+    assert short == "badge-trigger:ann:org.openedx.learning.course.passing.status.updated.v1:course-v1:edX+A+1"
+    long_data = {"course_passing_status": passing_status_data(course_key="course-v1:edX+A+1", username="a" * 250)}
+    assert len(key(long_data)) <= 255
+    assert key(long_data) == key(long_data) != short
+    assert key({"course_passing_status": None}) is None

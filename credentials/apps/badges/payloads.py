@@ -1,10 +1,13 @@
 """Reading what a subscribed event is about: its data object, its learner, its course (spec/badges.md §4.1-4.2,
 §12.2 #9, spec/events.md §11.4)."""
 
+import hashlib
 import inspect
 
 import attrs
 from openedx_events.learning.data import UserData
+
+ENTITY_KEY_MAX = 255  # core.ConsumedEvent.entity_key
 
 
 class BadgesProcessingError(Exception):
@@ -64,6 +67,9 @@ def trigger_entity_key(event_type):
         course_key = course_key_of(payload)
         if user is None or course_key is None:
             return None
-        return f"badge-trigger:{user.pii.username}:{event_type}:{course_key}"
+        key = f"badge-trigger:{user.pii.username}:{event_type}:{course_key}"
+        if len(key) > ENTITY_KEY_MAX:  # the column holds 255 characters: a long one is named by its digest
+            key = f"badge-trigger:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+        return key
 
     return entity_key
