@@ -12,6 +12,10 @@ end of a course run: --bulk course credentials (default 10,000) posted by --bulk
 clients, with wall time and rows created. Last, each scenario as a share of this run's /health/ floor, with
 the target it must meet where it has one (issue 20).
 
+With UPSTREAM_BASE_URL and UPSTREAM_TOKEN_COMMAND set (bench/upstream.py), the same workloads also load that
+second running service, in rounds alternating with ours (3 unless --rounds), and a last table gives
+ours/theirs per scenario; only then is anything compared with another service.
+
 Needs: wrk (apt-get install wrk), a MariaDB (DATABASE_URL, default database credentials_bench on 127.0.0.1)
 and memcached (CACHE_URL).
 """
@@ -34,6 +38,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench import upstream  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8399"))
 HOST = "127.0.0.1"
@@ -381,9 +387,12 @@ def main():
     parser.add_argument("--only", help="run only scenarios whose name contains this text")
     parser.add_argument("--bulk", type=int, default=10_000, help="course credentials of the bulk run (0: skip)")
     parser.add_argument("--bulk-clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, help="rounds per scenario (default 1; 3 with UPSTREAM_BASE_URL)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
+    second = upstream.from_environment()  # None unless UPSTREAM_BASE_URL is set (bench/upstream.py)
+    rounds = args.rounds or (3 if second else 1)
 
     prepare_database_and_environment()
     seed = seeded_paths()
@@ -407,8 +416,12 @@ def main():
     try:
         for name, server in servers.items():
             wait_for_server(server, ports[name])
-        print(f"gunicorn {args.workers} workers; wrk -t{args.threads} -c{args.connections}, {args.duration} s each")
-        rows = []
+        print(
+            f"gunicorn {args.workers} workers; wrk -t{args.threads} -c{args.connections}, {args.duration} s each"
+            + (f"; {rounds} rounds alternating with {second.base_url}" if second else "")
+        )
+        rows, compared = [], []
+        options = {"duration": args.duration, "threads": args.threads}
         for scenario in SCENARIOS:
             if args.only and args.only not in scenario.name:
                 continue
@@ -416,20 +429,33 @@ def main():
             statements = statements_per_request(scenario, path, body, headers)
             base_url = f"http://{HOST}:{ports[scenario.server]}"
             retries.since_last()
-            options = {"duration": args.duration, "threads": args.threads}
-            numbers = load(scenario, base_url, path, body, headers, connections=args.connections, **options)
-            numbers["retries"] = retries.since_last()
+
+            def load_ours(scenario=scenario, base_url=base_url, request=(path, body, headers)):
+                numbers = load(scenario, base_url, *request, connections=args.connections, **options)
+                return {**numbers, "retries": retries.since_last()}
+
+            def load_theirs(scenario=scenario):
+                request = request_of(scenario, second.seed(seed), second.tokens)
+                base_url = second.base_url_for(scenario)
+                return load(scenario, base_url, *request, connections=args.connections, **options)
+
+            ours, theirs = upstream.alternate(rounds, load_ours, load_theirs if second else None)
+            numbers = {**upstream.median_numbers(ours), "retries": sum(one["retries"] for one in ours)}
             high = None
             if scenario.write and args.high_connections:
                 high = load(scenario, base_url, path, body, headers, connections=args.high_connections, **options)
                 high["retries"] = retries.since_last()
             rows.append((scenario, numbers, high, statements))
             print_row(scenario, numbers, high, statements, args.high_connections)
+            if second:
+                compared.append((scenario.name, numbers, upstream.median_numbers(theirs)))
         if args.bulk and not args.only:
             from bench import bulk
 
             bulk.run(f"http://{HOST}:{PORT}", seed, tokens, total=args.bulk, clients=args.bulk_clients, retries=retries)
         print_summary(rows)
+        if second:
+            print("\n".join(upstream.comparison_lines(compared)))
     finally:
         for server in servers.values():
             stop_server(server)
