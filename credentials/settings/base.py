@@ -256,6 +256,9 @@ JWT_USER_CACHE_TTL = env.get_int("JWT_USER_CACHE_TTL", 300)
 # Seconds a certificate configuration (and a grade's course run) looked up by key is kept in the cache; any
 # change to configurations or the catalog retires it at once (core/generations.py).
 CONFIGURATION_CACHE_TTL = env.get_int("CONFIGURATION_CACHE_TTL", 3600)
+# Seconds the catalog data every learner's record of a program shows (title, runs, schools, pathways) is kept
+# in the cache, whatever RECORD_CACHE_TTL says; any catalog change retires it at once (core/generations.py).
+CATALOG_CACHE_TTL = env.get_int("CATALOG_CACHE_TTL", 3600)
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)

@@ -8,6 +8,7 @@ signed with the public key as an HMAC secret (algorithm confusion) or with ``alg
 
 import functools
 import logging
+import time
 
 import jwt
 from django.conf import settings
@@ -62,9 +63,34 @@ def _major(version):
     return int(str(version).split(".")[0])
 
 
+# Tokens verified in this process: a service user (the LMS's worker) sends the same token with each of its
+# many calls until it expires, and checking its signature and claims again took a few % of each API write's
+# CPU time (issue 20). A token is looked up by its whole text, signature included, so only the very token
+# that passed is accepted; its expiry is checked again on every use, and a change of JWT_AUTH (a new
+# settings object) forgets everything. Bounded: emptied when it holds MAX_VERIFIED tokens.
+MAX_VERIFIED = 512
+_verified = {}
+
+
 def decode(token):
     """Verify ``token`` and return its payload, or raise InvalidToken."""
     conf = settings.JWT_AUTH
+    entry = _verified.get(token)
+    if entry is not None and entry[0] is conf:
+        payload = entry[1]
+        expiry = payload.get("exp")
+        if conf.get("JWT_VERIFY_EXPIRATION", True) and expiry <= time.time() - conf.get("JWT_LEEWAY", 1):
+            _verified.pop(token, None)
+            raise InvalidToken("Token has expired.")
+        return dict(payload)
+    payload = _decode(token, conf)
+    if len(_verified) >= MAX_VERIFIED:
+        _verified.clear()
+    _verified[token] = (conf, payload)
+    return dict(payload)
+
+
+def _decode(token, conf):
     if len(token) > conf.get("JWT_MAX_LENGTH", 8192):
         raise InvalidToken("Invalid token: it is too long.")
     configured_issuers = issuers()

@@ -2,7 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from credentials.apps.core.history import HistoricalRecords
 
 
 class User(AbstractUser):

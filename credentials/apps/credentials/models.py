@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from credentials.apps.catalog.models import CourseRun, Program
+from credentials.apps.core.history import HistoricalRecords
 from credentials.apps.core.models import TimeStampedModel
 from credentials.apps.credentials.constants import SIGNATORY_IMAGE_MAX_BYTES, CertificateType, UserCredentialStatus
 from credentials.apps.credentials.sanitizer import clean_html

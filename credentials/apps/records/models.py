@@ -3,9 +3,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from credentials.apps.catalog.models import CourseRun, Pathway, Program
+from credentials.apps.core.history import HistoricalRecords
 from credentials.apps.core.models import TimeStampedModel
 
 

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,7 +15,7 @@ from credentials.apps.core import api as core_api
 from credentials.apps.credentials import api as credentials_api
 from credentials.apps.credentials.models import ProgramCertificate, UserCredential
 from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
-from credentials.apps.records.record_cache import cached_program_record
+from credentials.apps.records.record_cache import cached_program_record, program_catalog_key
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,77 @@ class _ProgramRun:
     school: str  # the course owners' names, joined
 
 
-def _load_program(*, site, uuid, user):
-    """The site's program as a record shows it, or None when unknown. Two queries (three when the learner
-    holds an awarded program credential for it: is it visible yet?).
+def _program_catalog(*, site, uuid):
+    """What the catalog says of the site's program for a record, the same for every learner: title, type,
+    school, runs in catalog order with their courses' names and schools, and the linked pathways; None when
+    unknown. Three queries, kept in the cache with the catalog's generation (any catalog change, copy_catalog's
+    bulk writes included, retires it): thousands of learners viewing their record once share it (issue 20)."""
 
-    Plain values, not model instances, with the ordered links read through joins: the record is the
-    service's busiest page, and building it must not grow with the courses. The program row also says
-    whether the learner completed it (an awarded, visible program credential for this program uuid,
-    configured on this site: DESIGN.md §5.2, where upstream looks at every site) and carries their shared
-    record's uuid.
-    """
+    def build():
+        # One row per authoring organization (or one with None), in their order.
+        program_rows = list(
+            Program.objects.filter(site=site, uuid=uuid)
+            .order_by("authoring_organization_links__sort_value", "authoring_organization_links__id")
+            .values_list("pk", "title", "type", "authoring_organization_links__organization__name")
+        )
+        if not program_rows:
+            return None
+        pk, title, program_type, _ = program_rows[0]
+        # One row per (run, course owner), runs in catalog order, owners in theirs.
+        link_rows = (
+            ProgramCourseRun.objects.filter(program_id=pk)
+            .order_by(
+                "sort_value",
+                "id",
+                "course_run__course__owner_links__sort_value",
+                "course_run__course__owner_links__id",
+            )
+            .values_list(
+                "id",
+                "course_run_id",
+                "course_run__key",
+                "course_run__course_id",
+                "course_run__course__title",
+                "course_run__course__key",
+                "course_run__course__owner_links__organization__name",
+            )
+        )
+        runs = {}  # link id → [run fields..., owner names]
+        for link_id, run_id, key, course_id, course_title, course_key, owner in link_rows:
+            run = runs.setdefault(link_id, [run_id, key, course_id, course_title or course_key, []])
+            if owner is not None:
+                run[4].append(owner)
+        pathways = (
+            Pathway.objects.filter(program_links__program_id=pk)
+            .order_by("name", "id")
+            .values_list("name", "id", "email", "pathway_type")
+        )
+        return {
+            "pk": pk,
+            "title": title,
+            "type": program_type,
+            "school": ", ".join(row[3] for row in program_rows if row[3] is not None),
+            "runs": [
+                _ProgramRun(pk=run_id, key=key, course_id=course_id, course_name=name, school=", ".join(owners))
+                for run_id, key, course_id, name, owners in runs.values()
+            ],
+            "pathways": list(pathways),
+        }
+
+    return core_api.cached_with_generations(
+        program_catalog_key(site, uuid), (core_api.CATALOG,), build, settings.CATALOG_CACHE_TTL
+    )
+
+
+def _load_program(*, site, uuid, user):
+    """The site's program as a record shows it, or None when unknown: its catalog data (_program_catalog)
+    and, in one query, whether the learner completed it (an awarded, visible program credential for this
+    program uuid, configured on this site: DESIGN.md §5.2, where upstream looks at every site) and their
+    shared record's uuid (a second query checks visibility when the learner holds an awarded program
+    credential)."""
+    catalog = _program_catalog(site=site, uuid=uuid)
+    if catalog is None:
+        return None
     awarded = UserCredential.objects.filter(
         username=user.username,
         status=credentials_api.AWARDED,
@@ -45,62 +107,19 @@ def _load_program(*, site, uuid, user):
         program_credentials__site=site,
     )
     shared = ProgramCertRecord.objects.filter(program=OuterRef("pk"), user=user).values("uuid")[:1]
-    # One row per authoring organization (or one with None), in their order.
-    program_rows = list(
-        Program.objects.filter(site=site, uuid=uuid)
+    learner_row = (
+        Program.objects.filter(pk=catalog["pk"])
         .annotate(awarded=Exists(awarded), shared_record_uuid=Subquery(shared))
-        .order_by("authoring_organization_links__sort_value", "authoring_organization_links__id")
-        .values_list(
-            "pk",
-            "title",
-            "type",
-            "awarded",
-            "shared_record_uuid",
-            "authoring_organization_links__organization__name",
-        )
+        .values_list("awarded", "shared_record_uuid")
+        .first()
     )
-    if not program_rows:
-        return None
-    pk, title, program_type, awarded, shared_uuid, _ = program_rows[0]
-    program = SimpleNamespace(
-        pk=pk,
-        title=title,
-        type=program_type,
+    awarded, shared_uuid = learner_row or (False, None)
+    return SimpleNamespace(
+        **catalog,
         # Only a learner holding an awarded program credential pays for its visibility check.
         learner_completed=awarded and has_completed_program(user.username, uuid, site=site, visible_only=True),
         shared_record_uuid=shared_uuid,
-        school=", ".join(row[5] for row in program_rows if row[5] is not None),
-        runs=[],
     )
-    # One row per (run, course owner), runs in catalog order, owners in theirs.
-    link_rows = (
-        ProgramCourseRun.objects.filter(program_id=pk)
-        .order_by(
-            "sort_value",
-            "id",
-            "course_run__course__owner_links__sort_value",
-            "course_run__course__owner_links__id",
-        )
-        .values_list(
-            "id",
-            "course_run_id",
-            "course_run__key",
-            "course_run__course_id",
-            "course_run__course__title",
-            "course_run__course__key",
-            "course_run__course__owner_links__organization__name",
-        )
-    )
-    runs = {}  # link id → [run fields..., owner names]
-    for link_id, run_id, key, course_id, course_title, course_key, owner in link_rows:
-        run = runs.setdefault(link_id, [run_id, key, course_id, course_title or course_key, []])
-        if owner is not None:
-            run[4].append(owner)
-    program.runs = [
-        _ProgramRun(pk=run_id, key=key, course_id=course_id, course_name=name, school=", ".join(owners))
-        for run_id, key, course_id, name, owners in runs.values()
-    ]
-    return program
 
 
 def has_completed_program(username, program_uuid, *, site, visible_only=False):
@@ -224,22 +243,22 @@ def _grade_rows(site, user, runs):
 
 def _pathways(user, program):
     """Every pathway linked to the program, whatever its status, with whether this learner sent to it."""
-    sent = UserCreditPathway.objects.filter(user=user, pathway=OuterRef("pk"), status=UserCreditPathway.SENT)
-    pathways = (
-        Pathway.objects.filter(program_links__program_id=program.pk)
-        .annotate(sent=Exists(sent))
-        .order_by("name", "id")
-        .values_list("name", "id", "sent", "email", "pathway_type")
-    )
+    sent = set()
+    if program.pathways:
+        sent = set(
+            UserCreditPathway.objects.filter(
+                user=user, pathway_id__in=[pathway[1] for pathway in program.pathways], status=UserCreditPathway.SENT
+            ).values_list("pathway_id", flat=True)
+        )
     return [
         {
             "name": name,
             "id": pk,
-            "status": UserCreditPathway.SENT if sent else "",
+            "status": UserCreditPathway.SENT if pk in sent else "",
             "is_active": bool(email),
             "pathway_type": pathway_type,
         }
-        for name, pk, sent, email, pathway_type in pathways
+        for name, pk, email, pathway_type in program.pathways
     ]
 
 

@@ -35,6 +35,11 @@ def program_record_key(site, user, program_uuid):
     return f"records:record:{site.pk}:{user.pk}:{username}:{program_uuid.hex}"
 
 
+def program_catalog_key(site, program_uuid):
+    """The catalog part of the site's program that every learner's record shows (record_builder.py)."""
+    return f"records:program-catalog:{site.pk}:{program_uuid.hex}"
+
+
 def _fingerprint_sql():
     credential, override = UserCredential._meta.db_table, UserCredentialDateOverride._meta.db_table
     parts = [
