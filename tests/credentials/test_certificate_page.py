@@ -495,6 +495,25 @@ def test_render_with_warm_caches_makes_at_most_three_queries_and_no_outbound_cal
 
 
 @pytest.mark.parametrize("kind", ["program", "course"])
+def test_a_first_view_reads_the_configurations_part_from_the_cache_and_sees_its_changes_at_once(
+    client, site, lms, settings, django_assert_max_num_queries, kind
+):
+    settings.CERTIFICATE_PAGE_CACHE_TTL = 0  # every view a first view
+    awarded = awarded_with_everything(kind)
+    builders.cache_lms_user("alice", "Alice Lovelace")
+    client.get(awarded.url)
+
+    # The site is cached, the learner's name too: the credential with its visibility is the one query.
+    with django_assert_max_num_queries(1):
+        assert client.get(awarded.url).status_code == 200
+    signatory = awarded.credential.credential.signatories.order_by("pk").first()
+    signatory.name = "Renamed Signatory"
+    signatory.save()
+
+    assert "Renamed Signatory" in text(client.get(awarded.url))
+
+
+@pytest.mark.parametrize("kind", ["program", "course"])
 def test_repeat_anonymous_view_is_served_from_the_page_cache_with_one_query(
     client, site, lms, django_assert_num_queries, kind
 ):

@@ -12,13 +12,13 @@
 Other apps import only this module (DESIGN.md §4); the modules above import each other directly.
 """
 
+from credentials.apps.credentials.certificate_example import example_certificate
 from credentials.apps.credentials.certificates import (
     COURSE_CERTIFICATE_TYPE_NAMES,
     PREVIEW_CREDENTIAL_UUID,
     Certificate,
     CertificateOrganization,
     CertificateSignatory,
-    example_certificate,
     get_certificate,
     org_name_string,
     preview_program_certificate,

@@ -17,6 +17,15 @@ def certificate_page_key(uuid, variant):
     return f"certificate-page:{uuid.hex}:{hashlib.md5(variant.encode('utf-8'), usedforsecurity=False).hexdigest()}"
 
 
+# What a certificate shows of its configuration (certificates.py), the same for every learner holding one.
+CERTIFICATE_CONFIGURATION_SCOPES = (core_api.CATALOG, core_api.CONFIGURATIONS)
+
+
+def certificate_configuration_key(is_program, configuration_id):
+    """A configuration's part of every certificate of it."""
+    return f"certificate-configuration:{'program' if is_program else 'course'}:{configuration_id}"
+
+
 def configurations_changed(**kwargs):
     core_api.new_generation(core_api.CONFIGURATIONS)
 

@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 
 from credentials.apps.catalog.models import CourseOwner, ProgramAuthoringOrganization
+from credentials.apps.core import api as core_api
+from credentials.apps.credentials.caching import CERTIFICATE_CONFIGURATION_SCOPES, certificate_configuration_key
 from credentials.apps.credentials.constants import (
     COURSE_RUN_TYPE,
     PROGRAM_TYPE,
@@ -20,7 +22,7 @@ from credentials.apps.credentials.constants import (
 )
 from credentials.apps.credentials.issuing import AWARDED
 from credentials.apps.credentials.listing import credentials_on_site
-from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate
+from credentials.apps.credentials.models import CourseCertificate, ProgramCertificate, Signatory
 from credentials.apps.credentials.visibility import program_content_type, program_visible_date_subquery
 
 # The course certificate's type as a learner reads it (the LMS enrollment mode that earned it).
@@ -169,8 +171,9 @@ _COURSE_FIELDS = {
 }
 
 
-def _signatories(through, owner_field, configuration_id, organizations):
-    """The configuration's signatories in database order; the organization defaults to the first issuer's."""
+def _signatories(through, owner_field, configuration_id, organizations, *, urls=True):
+    """The configuration's signatories in database order; the organization defaults to the first issuer's.
+    With ``urls=False`` their ``image_url`` is the image's file name (turned into a URL on each view)."""
     default_organization = organizations[0].name if organizations else ""
     links = through.objects.filter(**{owner_field: configuration_id}).select_related("signatory").order_by("pk")
     return tuple(
@@ -178,7 +181,9 @@ def _signatories(through, owner_field, configuration_id, organizations):
             name=link.signatory.name,
             title=link.signatory.title,
             organization=link.signatory.organization_name_override or default_organization,
-            image_url=link.signatory.image.url if link.signatory.image else None,
+            image_url=(link.signatory.image.url if urls else link.signatory.image.name)
+            if link.signatory.image
+            else None,
         )
         for link in links
     )
@@ -196,35 +201,48 @@ def _organizations(links, *, use_org_name):
     )
 
 
-def _program_certificate(row, *, issue_date):
-    fields = {name: row[path] for name, path in _PROGRAM_FIELDS.items()}
+def _signatory_rows(through, owner_field, configuration_id, organizations):
+    """(name, title, organization, image file name) of the configuration's signatories, in database order."""
+    return tuple(
+        (signatory.name, signatory.title, signatory.organization, signatory.image_url)
+        for signatory in _signatories(through, owner_field, configuration_id, organizations, urls=False)
+    )
+
+
+def _program_parts(configuration_id):
+    paths = {name: path.removeprefix("program_credentials__") for name, path in _PROGRAM_FIELDS.items()}
+    fields = ProgramCertificate.objects.filter(pk=configuration_id).values(*paths.values()).first()
+    if fields is None:
+        return None
+    fields = {name: fields[path] for name, path in paths.items()}
     organizations = ()
     if fields["program_id"] is not None:
         organizations = _organizations(
             ProgramAuthoringOrganization.objects.filter(program_id=fields["program_id"]),
             use_org_name=fields["use_org_name"],
         )
-    return Certificate(
-        kind=PROGRAM_TYPE,
-        uuid=row["uuid"],
-        username=row["username"],
-        title=fields["program_title"] or "",
-        credential_title=fields["title"] or None,
-        type_name=fields["program_type"] or "",
-        type_slug=_type_slug(fields["program_type_slug"], fields["program_type"]),
-        organizations=organizations,
-        signatories=_signatories(
-            ProgramCertificate.signatories.through, "programcertificate_id", row["credential_id"], organizations
+    return {
+        "kind": PROGRAM_TYPE,
+        "title": fields["program_title"] or "",
+        "credential_title": fields["title"] or None,
+        "type_name": fields["program_type"] or "",
+        "type_slug": _type_slug(fields["program_type_slug"], fields["program_type"]),
+        "organizations": organizations,
+        "signatories": _signatory_rows(
+            ProgramCertificate.signatories.through, "programcertificate_id", configuration_id, organizations
         ),
-        issue_date=issue_date,
-        language=render_language(fields["language"]),
-        hours_of_effort=fields["total_hours_of_effort"] if fields["include_hours_of_effort"] else None,
-        program_uuid=fields["program_uuid"],
-    )
+        "language": render_language(fields["language"]),
+        "hours_of_effort": fields["total_hours_of_effort"] if fields["include_hours_of_effort"] else None,
+        "program_uuid": fields["program_uuid"],
+    }
 
 
-def _course_certificate(row, *, issue_date):
-    fields = {name: row[path] for name, path in _COURSE_FIELDS.items()}
+def _course_parts(configuration_id):
+    paths = {name: path.removeprefix("course_credentials__") for name, path in _COURSE_FIELDS.items()}
+    fields = CourseCertificate.objects.filter(pk=configuration_id).values(*paths.values()).first()
+    if fields is None:
+        return None
+    fields = {name: fields[path] for name, path in paths.items()}
     organizations = ()
     if fields["catalog_course_id"] is not None:
         organizations = _organizations(
@@ -235,27 +253,50 @@ def _course_certificate(row, *, issue_date):
     # The type name is text of the certificate, so it is in the certificate's language, not the viewer's.
     with translation.override(language):
         type_name = str(COURSE_CERTIFICATE_TYPE_NAMES.get(certificate_type, gettext_lazy("Certificate")))
-    return Certificate(
-        kind=COURSE_RUN_TYPE,
-        uuid=row["uuid"],
-        username=row["username"],
-        title=fields["run_title"] or fields["course_title"] or fields["course_id"] or "",
-        credential_title=fields["title"] or None,
-        type_name=type_name,
-        type_slug=slugify(certificate_type),
-        organizations=organizations,
-        signatories=_signatories(
-            CourseCertificate.signatories.through, "coursecertificate_id", row["credential_id"], organizations
+    return {
+        "kind": COURSE_RUN_TYPE,
+        "title": fields["run_title"] or fields["course_title"] or fields["course_id"] or "",
+        "credential_title": fields["title"] or None,
+        "type_name": type_name,
+        "type_slug": slugify(certificate_type),
+        "organizations": organizations,
+        "signatories": _signatory_rows(
+            CourseCertificate.signatories.through, "coursecertificate_id", configuration_id, organizations
         ),
-        issue_date=issue_date,
-        language=language,
-        course_run_key=fields["run_key"] or fields["course_id"],
-        course_title=fields["course_title"] or fields["run_title"] or None,
-        course_run_name=course_run_name(
+        "language": language,
+        "course_run_key": fields["run_key"] or fields["course_id"],
+        "course_title": fields["course_title"] or fields["run_title"] or None,
+        "course_run_name": course_run_name(
             fields["run_key"] or fields["course_id"], fields["run_title"], fields["course_title"]
         ),
-        course_run_start=fields["run_start"],
-        course_run_end=fields["run_end"],
+        "course_run_start": fields["run_start"],
+        "course_run_end": fields["run_end"],
+    }
+
+
+def _configuration_parts(*, is_program, configuration_id):
+    """What a certificate shows of its configuration, the catalog and the signatories (in the certificate's
+    language, whoever views it): the same for every learner holding one, so it is kept in the cache with the generations of the catalog and the
+    configurations (caching.py: any change to them retires it) whatever CERTIFICATE_PAGE_CACHE_TTL says.
+    Thousands of learners viewing their certificate once share it (issue 20). Signatory images are kept by
+    file name, their URLs made on each view (signed storage URLs expire)."""
+    key = certificate_configuration_key(is_program, configuration_id)
+    build = _program_parts if is_program else _course_parts
+    return core_api.cached_with_generations(
+        key, CERTIFICATE_CONFIGURATION_SCOPES, lambda: build(configuration_id), settings.CONFIGURATION_CACHE_TTL
+    )
+
+
+def _certificate(row, parts, *, issue_date):
+    storage = Signatory._meta.get_field("image").storage
+    signatories = tuple(
+        CertificateSignatory(
+            name=name, title=title, organization=organization, image_url=storage.url(image) if image else None
+        )
+        for name, title, organization, image in parts["signatories"]
+    )
+    return Certificate(
+        **{**parts, "signatories": signatories}, uuid=row["uuid"], username=row["username"], issue_date=issue_date
     )
 
 
@@ -268,10 +309,11 @@ def get_certificate(*, site, uuid, now=None):
     Course credentials render too (DESIGN.md §5.12): visible from the certificate's available date, issued
     on the date override, else the available date, else the award date.
 
-    Three queries: the credential with its configuration and catalog program or run, then the
-    organizations, then the signatories.
+    One query for the credential and what its visibility depends on; what it shows of its configuration
+    comes from the cache (three more queries when it is not there).
     """
     now = now or timezone.now()
+    program_id, available_path = _PROGRAM_FIELDS["program_id"], _COURSE_FIELDS["certificate_available_date"]
     row = (
         credentials_on_site(site)
         .filter(uuid=uuid, status=AWARDED)
@@ -284,27 +326,31 @@ def get_certificate(*, site, uuid, now=None):
             "credential_id",
             "program_visible_date",
             "date_override__date",
-            *_PROGRAM_FIELDS.values(),
-            *_COURSE_FIELDS.values(),
+            program_id,
+            available_path,
         )
         .first()
     )
     if row is None:
         return None
 
-    if row["credential_content_type_id"] == program_content_type().pk:
-        if row[_PROGRAM_FIELDS["program_id"]] is None:
+    is_program = row["credential_content_type_id"] == program_content_type().pk
+    if is_program:
+        if row[program_id] is None:
             issue_date = row["created"]
         else:
             issue_date = row["program_visible_date"]
             if issue_date is None or issue_date > now:
                 return None
-        return _program_certificate(row, issue_date=issue_date)
-
-    available_date = row[_COURSE_FIELDS["certificate_available_date"]]
-    if available_date is not None and available_date > now:
+    else:
+        available_date = row[available_path]
+        if available_date is not None and available_date > now:
+            return None
+        issue_date = row["date_override__date"] or available_date or row["created"]
+    parts = _configuration_parts(is_program=is_program, configuration_id=row["credential_id"])
+    if parts is None:  # the configuration was deleted since the row was read
         return None
-    return _course_certificate(row, issue_date=row["date_override__date"] or available_date or row["created"])
+    return _certificate(row, parts, issue_date=issue_date)
 
 
 def preview_program_certificate(*, site, program_uuid, username, now=None):
@@ -337,36 +383,4 @@ def preview_program_certificate(*, site, program_uuid, username, now=None):
         language=render_language(configuration.language),
         hours_of_effort=program.total_hours_of_effort if program and configuration.include_hours_of_effort else None,
         program_uuid=configuration.program_uuid,
-    )
-
-
-def example_certificate(*, program_type=None):
-    """The fake certificate of /credentials/example/ (spec/pages.md §4.1): no database, no LMS."""
-    program_type = program_type_name((program_type or "Professional Certificate")[:100])
-    organization = CertificateOrganization(
-        key="ExampleX",
-        name="Example University",
-        display_name="Absolutely Fake University",
-        logo_url=None,
-    )
-    return Certificate(
-        kind=PROGRAM_TYPE,
-        uuid=uuid_module.uuid4(),
-        username="",
-        title="Completely Example Program",
-        credential_title=None,
-        type_name=program_type,
-        type_slug=slugify(program_type),
-        organizations=(organization,),
-        signatories=(
-            CertificateSignatory(
-                name="Pseudo McFakerson",
-                title="Professor...really just Some Guy",
-                organization="Parts Unknown",
-                image_url=None,
-            ),
-        ),
-        issue_date=timezone.now(),
-        language=render_language(None),
-        program_uuid=uuid_module.uuid4(),
     )
