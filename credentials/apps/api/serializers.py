@@ -1,6 +1,7 @@
 """Request validation and response shapes of the v2 API (spec/api.md §5-10). Business rules live in the
 apps' api.py; these only parse and format."""
 
+import copy
 import uuid
 from datetime import UTC
 
@@ -190,9 +191,40 @@ class CourseRunKeyField(serializers.CharField):
         return course_run.key
 
 
+# Formatters of the grade's fields on output, as the serializer's own fields format them.
+_PERCENT_GRADE = serializers.DecimalField(max_digits=5, decimal_places=4)
+_DATETIME = serializers.DateTimeField()
+
+
 class UserGradeSerializer(serializers.ModelSerializer):
     course_run = CourseRunKeyField(max_length=255)
     letter_grade = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
+
+    def get_fields(self):
+        # ModelSerializer derives the fields from the model on every instance (two per grade POST); the
+        # derivation is the same each time, so it is done once per class and each instance gets a copy.
+        prototype = type(self).__dict__.get("_fields_prototype")
+        if prototype is None:
+            prototype = super().get_fields()
+            type(self)._fields_prototype = prototype
+        return copy.deepcopy(prototype)
+
+    def to_representation(self, grade):
+        # Written out (the LMS posts grades by the thousand); the same values as the declared fields give.
+        def moment(value):
+            return _DATETIME.to_representation(value) if value is not None else None
+
+        return {
+            "id": grade.pk,
+            "username": grade.username,
+            "course_run": grade.course_run.key,
+            "letter_grade": grade.letter_grade,
+            "percent_grade": _PERCENT_GRADE.to_representation(grade.percent_grade),
+            "verified": grade.verified,
+            "lms_last_updated_at": moment(grade.lms_last_updated_at),
+            "created": moment(grade.created),
+            "modified": moment(grade.modified),
+        }
 
     class Meta:
         model = UserGrade
