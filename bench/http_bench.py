@@ -6,7 +6,7 @@ MariaDB + memcached, loaded by wrk (-t2 -c4).
 It prints only what it measured in this run. For each scenario (the SCENARIOS list below): requests/s, p50/p99
 latency, the transaction retries the server logged (deadlocks, lock waits, unique-key races) and the statements
 one request sends as the database counts them (MariaDB's session `Questions`: BEGIN, COMMIT and savepoints
-count). Write scenarios run again at -c16, with their change against -c4. "cold" scenarios run on a second
+count). Write scenarios run again at -c16 (in rounds alternating with -c4), with their change against -c4. "cold" scenarios run on a second
 server with the certificate page and record caches off (every view a first view). Then the bulk shape of the
 end of a course run: --bulk course credentials (default 10,000) posted by --bulk-clients (8) concurrent
 clients, with wall time and rows created. Last, each scenario as a share of this run's /health/ floor, with
@@ -384,10 +384,12 @@ def main():
     parser.add_argument("--high-connections", type=int, default=16, help="write scenarios again at -c this (0: no)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--only", help="run only scenarios whose name contains this text")
+    parser.add_argument("--only", help="run only scenarios whose name contains this text (or one of a,b,...)")
     parser.add_argument("--bulk", type=int, default=10_000, help="course credentials of the bulk run (0: skip)")
     parser.add_argument("--bulk-clients", type=int, default=8)
-    parser.add_argument("--rounds", type=int, help="rounds per scenario (default 1; 3 with UPSTREAM_BASE_URL)")
+    parser.add_argument(
+        "--rounds", type=int, help="alternating rounds per scenario, medians kept (default 1; 3 with UPSTREAM_BASE_URL)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -423,15 +425,15 @@ def main():
         rows, compared = [], []
         options = {"duration": args.duration, "threads": args.threads}
         for scenario in SCENARIOS:
-            if args.only and args.only not in scenario.name:
+            if args.only and not any(part in scenario.name for part in args.only.split(",")):
                 continue
             path, body, headers = request_of(scenario, seed, tokens)
             statements = statements_per_request(scenario, path, body, headers)
             base_url = f"http://{HOST}:{ports[scenario.server]}"
             retries.since_last()
 
-            def load_ours(scenario=scenario, base_url=base_url, request=(path, body, headers)):
-                numbers = load(scenario, base_url, *request, connections=args.connections, **options)
+            def load_ours(scenario=scenario, base_url=base_url, request=(path, body, headers), connections=None):
+                numbers = load(scenario, base_url, *request, connections=connections or args.connections, **options)
                 return {**numbers, "retries": retries.since_last()}
 
             def load_theirs(scenario=scenario):
@@ -439,16 +441,26 @@ def main():
                 base_url = second.base_url_for(scenario)
                 return load(scenario, base_url, *request, connections=args.connections, **options)
 
-            ours, theirs = upstream.alternate(rounds, load_ours, load_theirs if second else None)
-            numbers = {**upstream.median_numbers(ours), "retries": sum(one["retries"] for one in ours)}
-            high = None
+            loaders = {"ours": load_ours}
+            if second:
+                loaders["theirs"] = load_theirs
             if scenario.write and args.high_connections:
-                high = load(scenario, base_url, path, body, headers, connections=args.high_connections, **options)
-                high["retries"] = retries.since_last()
+                loaders["high"] = lambda load_ours=load_ours: load_ours(connections=args.high_connections)
+            results = upstream.alternate(rounds, loaders)
+            numbers = {
+                **upstream.median_numbers(results["ours"]),
+                "retries": sum(r["retries"] for r in results["ours"]),
+            }
+            high = None
+            if "high" in results:
+                high = {
+                    **upstream.median_numbers(results["high"]),
+                    "retries": sum(r["retries"] for r in results["high"]),
+                }
             rows.append((scenario, numbers, high, statements))
             print_row(scenario, numbers, high, statements, args.high_connections)
             if second:
-                compared.append((scenario.name, numbers, upstream.median_numbers(theirs)))
+                compared.append((scenario.name, numbers, upstream.median_numbers(results["theirs"])))
         if args.bulk and not args.only:
             from bench import bulk
 

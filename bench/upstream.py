@@ -66,15 +66,15 @@ def from_environment(environ=os.environ):
     )
 
 
-def alternate(rounds, load_ours, load_theirs=None):
-    """``rounds`` rounds of ours then theirs (when there is a second service), so that whatever else the
-    machine is doing weighs on both sides alike. Returns (our numbers, their numbers), one per round."""
-    ours, theirs = [], []
+def alternate(rounds, loaders):
+    """``rounds`` rounds of every loader in turn (ours, theirs when there is a second service, ours at
+    -c16), so that whatever else the machine is doing weighs on each alike. ``loaders`` maps a name to a
+    function returning one run's numbers; returns the name → one numbers per round."""
+    results = {name: [] for name in loaders}
     for _ in range(rounds):
-        ours.append(load_ours())
-        if load_theirs is not None:
-            theirs.append(load_theirs())
-    return ours, theirs
+        for name, load in loaders.items():
+            results[name].append(load())
+    return results
 
 
 def median_numbers(rounds):

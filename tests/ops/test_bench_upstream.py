@@ -97,7 +97,8 @@ def test_the_same_workload_loads_both_services_in_alternating_rounds(two_servers
 
         return load
 
-    ours, theirs = upstream.alternate(2, load_on(ours_server, "ours"), load_on(theirs_server, "theirs"))
+    results = upstream.alternate(2, {"ours": load_on(ours_server, "ours"), "theirs": load_on(theirs_server, "theirs")})
+    ours, theirs = results["ours"], results["theirs"]
     lines = upstream.comparison_lines([(scenario.name, upstream.median_numbers(ours), upstream.median_numbers(theirs))])
 
     assert sides == ["ours", "theirs", "ours", "theirs"]
