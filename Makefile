@@ -101,6 +101,13 @@ BENCH_DATABASE_URL ?= mysql://root:@127.0.0.1:3306/credentials_bench
 bench-http: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/http_bench.py
 
+## bench-cpu: CPU time per request of the bench-http scenarios in process, as multiples of /health/'s (bench/cpu_cost.py);
+##            BENCH_CPU_ARGS="--callgrind --requests 30" counts instructions under valgrind instead (load-insensitive)
+bench-cpu: $(VENV)/.test-installed $(VENV)/.mysql-installed | var
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$${CACHE_URL:-memcached://127.0.0.1:11211} $(BIN)/python bench/cpu_cost.py $(BENCH_CPU_ARGS)
+
+.PHONY: bench-cpu
+
 # py-spy, for `make profile-write`.
 $(VENV)/.profile-installed: requirements/profile.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements/profile.txt
