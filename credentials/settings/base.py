@@ -253,12 +253,9 @@ USER_CACHE_TTL = env.get_int("USER_CACHE_TTL", 1800)
 # Seconds the user a JWT names (claims copied, permissions loaded) is kept in the cache between its requests;
 # any change to the user, its groups or permissions drops it sooner (core/jwt_users.py). 0: sync every request.
 JWT_USER_CACHE_TTL = env.get_int("JWT_USER_CACHE_TTL", 300)
-# Seconds a certificate configuration (and a grade's course run) looked up by key is kept in the cache; any
-# change to configurations or the catalog retires it at once (core/generations.py).
+# Seconds a configuration or grade's course run looked up by key, a certificate's configuration part and a
+# record's program catalog part stay cached; changes to configurations or catalog retire them (generations.py).
 CONFIGURATION_CACHE_TTL = env.get_int("CONFIGURATION_CACHE_TTL", 3600)
-# Seconds the catalog data every learner's record of a program shows (title, runs, schools, pathways) is kept
-# in the cache, whatever RECORD_CACHE_TTL says; any catalog change retires it at once (core/generations.py).
-CATALOG_CACHE_TTL = env.get_int("CATALOG_CACHE_TTL", 3600)
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)

@@ -87,7 +87,7 @@ def _program_catalog(*, site, uuid):
         }
 
     return core_api.cached_with_generations(
-        program_catalog_key(site, uuid), (core_api.CATALOG,), build, settings.CATALOG_CACHE_TTL
+        program_catalog_key(site, uuid), (core_api.CATALOG,), build, settings.CONFIGURATION_CACHE_TTL
     )
 
 
