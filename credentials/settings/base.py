@@ -258,6 +258,9 @@ CONFIGURATION_CACHE_TTL = env.get_int("CONFIGURATION_CACHE_TTL", 3600)
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)
+# Certificate pages of anonymous viewers are filled into a skeleton rendered once per configuration, site and
+# month (credentials/page_render.py); off: every view renders the templates in full (the same bytes).
+CERTIFICATE_TWO_STEP_RENDER = env.get_bool("CERTIFICATE_TWO_STEP_RENDER", True)
 # Portable certificates (PDF, badge images, social preview; README "Portable certificates"): the headless
 # Chromium that renders them (default: `chromium` on the PATH), seconds one render may take, and seconds a
 # rendered file stays cached (it is also retired at once by any change to what it shows).

@@ -17,6 +17,11 @@ def certificate_page_key(uuid, variant):
     return f"certificate-page:{uuid.hex}:{hashlib.md5(variant.encode('utf-8'), usedforsecurity=False).hexdigest()}"
 
 
+def certificate_skeleton_key(variant):
+    """A certificate page without its learner's values (page_render.py); ``variant`` names all it depends on."""
+    return f"certificate-skeleton:{hashlib.sha256(variant.encode('utf-8')).hexdigest()}"
+
+
 # What a certificate shows of its configuration (certificates.py), the same for every learner holding one.
 CERTIFICATE_CONFIGURATION_SCOPES = (core_api.CATALOG, core_api.CONFIGURATIONS)
 

@@ -3,21 +3,11 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from credentials.apps.credentials import api
-from credentials.apps.credentials.certificate import page_context
-
-TEMPLATE = "credentials/base.html"
-
-
-def _certificate_page(request, certificate, context):
-    """The page, labelled with its one language (the certificate's), not the viewer's."""
-    response = TemplateResponse(request, TEMPLATE, context)
-    response["Content-Language"] = certificate.language
-    return response
+from credentials.apps.credentials.page_render import certificate_response
 
 
 def _is_staff(user):
@@ -37,14 +27,13 @@ def render_credential(request, uuid):
     learner = api.get_learner_name(site=request.site, username=certificate.username)
     # The banner (share and print) is for the owner and staff.
     is_owner = request.user.is_authenticated and request.user.get_username() == certificate.username
-    context = page_context(
+    return certificate_response(
         request,
         certificate,
         learner,
         share_url=request.build_absolute_uri(request.path),
         show_banner=is_owner or _is_staff(request.user),
     )
-    return _certificate_page(request, certificate, context)
 
 
 @require_safe
@@ -53,8 +42,7 @@ def render_example(request):
     certificate = api.example_certificate(program_type=request.GET.get("program_type"))
     username = request.user.get_username() if request.user.is_authenticated else ""
     learner = api.LearnerName(username=username, name="John Doe", display_name="John Doe")
-    context = page_context(request, certificate, learner, sample="example")
-    return _certificate_page(request, certificate, context)
+    return certificate_response(request, certificate, learner, sample="example")
 
 
 @require_safe
@@ -70,5 +58,4 @@ def render_program_preview(request, program_uuid):
     if certificate is None:
         raise Http404("No certificate configuration for this program on this site.")
     learner = api.get_learner_name(site=request.site, username=username)
-    context = page_context(request, certificate, learner, sample="preview")
-    return _certificate_page(request, certificate, context)
+    return certificate_response(request, certificate, learner, sample="preview")
