@@ -17,6 +17,7 @@ from django.utils import timezone
 from credentials.apps.core import jwt_users
 from credentials.apps.core.analytics import flush_analytics, segment_key, track  # noqa: F401  (Segment's door)
 from credentials.apps.core.clients import ServiceClient, ServiceError, fetch_image  # noqa: F401
+from credentials.apps.core.compiled_query import CompiledQuery, Param, ParamList  # noqa: F401  (reads compiled once)
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
 from credentials.apps.core.event_bus.handlers import PermanentEventError  # noqa: F401  (re-exported)
 from credentials.apps.core.event_bus.handlers import register as register_event_handler  # noqa: F401

@@ -52,6 +52,7 @@ from credentials.apps.credentials.maintenance import (
     revoke_credentials_of_learners,
 )
 from credentials.apps.credentials.visibility import (
+    content_type_ids,
     course_available_now,
     course_content_type,
     course_visible_date,
@@ -77,6 +78,7 @@ __all__ = [
     "MaintenanceError",
     "attribute_pairs",
     "certificate_freshness",
+    "content_type_ids",
     "course_available_now",
     "course_content_type",
     "course_visible_date",

@@ -17,7 +17,7 @@ from credentials.apps.credentials.visibility import course_content_type, filter_
 
 
 def credentials_on_site(site):
-    """UserCredentials whose configuration (program or course) belongs to ``site``.
+    """UserCredentials whose configuration (program or course) belongs to ``site`` (a Site, or a Param of its id).
 
     Joined through the generic relations (each join is restricted to its content type), so that
     with_configuration_fields() reads the configuration from the same joins.

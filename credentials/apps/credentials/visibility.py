@@ -16,6 +16,11 @@ def course_content_type():
     return ContentType.objects.get_for_model(CourseCertificate)
 
 
+def content_type_ids():
+    """The content type ids the visibility SQL embeds (for core_api.CompiledQuery's key)."""
+    return program_content_type().pk, course_content_type().pk
+
+
 def program_visible_date_subquery():
     """SQL for spec/models.md §4.6: the latest issue date of the learner's course credentials (any status)
     in the runs of the program of the outer row's ProgramCertificate; NULL when there is none."""

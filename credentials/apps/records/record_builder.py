@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
 from credentials.apps.catalog.models import Pathway, Program, ProgramCourseRun
 from credentials.apps.core import api as core_api
 from credentials.apps.credentials import api as credentials_api
-from credentials.apps.credentials.models import ProgramCertificate, UserCredential
-from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway, UserGrade
+from credentials.apps.records import record_queries
+from credentials.apps.records.models import UserCreditPathway
 from credentials.apps.records.record_cache import cached_program_record, program_catalog_key
 
 
@@ -100,45 +99,27 @@ def _load_program(*, site, uuid, user):
     catalog = _program_catalog(site=site, uuid=uuid)
     if catalog is None:
         return None
-    awarded = UserCredential.objects.filter(
-        username=user.username,
-        status=credentials_api.AWARDED,
-        program_credentials__program_uuid=OuterRef("uuid"),
-        program_credentials__site=site,
-    )
-    shared = ProgramCertRecord.objects.filter(program=OuterRef("pk"), user=user).values("uuid")[:1]
-    learner_row = (
-        Program.objects.filter(pk=catalog["pk"])
-        .annotate(awarded=Exists(awarded), shared_record_uuid=Subquery(shared))
-        .values_list("awarded", "shared_record_uuid")
-        .first()
-    )
-    awarded, shared_uuid = learner_row or (False, None)
+    awarded, shared_uuid = record_queries.learner_program_row(site=site, user=user, program_id=catalog["pk"])
     return SimpleNamespace(
         **catalog,
         # Only a learner holding an awarded program credential pays for its visibility check.
-        learner_completed=awarded and has_completed_program(user.username, uuid, site=site, visible_only=True),
+        learner_completed=awarded
+        and record_queries.has_completed_program(user.username, uuid, site=site, visible_only=True),
         shared_record_uuid=shared_uuid,
     )
 
 
-def has_completed_program(username, program_uuid, *, site, visible_only=False):
-    """An awarded program credential for this program uuid, configured on ``site``, exists; visible, if
-    asked (spec/models.md §6.3, §6.5; the site scope is DESIGN.md §5.2)."""
-    credentials = UserCredential.objects.filter(
-        username=username,
-        status=credentials_api.AWARDED,
-        credential_content_type=credentials_api.program_content_type(),
-        credential_id__in=ProgramCertificate.objects.filter(program_uuid=program_uuid, site=site).values("pk"),
-    )
-    if visible_only:
-        credentials = credentials_api.filter_visible(credentials)
-    return credentials.exists()
+class _CourseCredential:
+    """A course credential's row as visibility.course_visible_date reads a credential and its configuration."""
 
+    def __init__(self, row):
+        self.status, self.created = row["status"], row["created"]
+        self.configuration_course_id = row["configuration_course_id"]
+        self.certificate_available_date = row["course_available_date"]
+        self._override = SimpleNamespace(date=row["override_date"]) if row["override_date"] else None
 
-def _configuration_dates(credential):
-    """What course_visible_date reads of a configuration: its available date, read with the credential."""
-    return SimpleNamespace(certificate_available_date=credential.course_available_date)
+    def get_date_override(self):
+        return self._override
 
 
 def _grade_rows(site, user, runs):
@@ -161,30 +142,15 @@ def _grade_rows(site, user, runs):
         # date is unset or past), applied here to the dates read in the same query: its SQL form carries
         # the program-date subquery too, which costs more to build than this whole query.
         now = timezone.now()
-        for credential in (
-            UserCredential.objects.filter(
-                username=user.username,
-                course_credentials__course_id__in=list(run_by_key),
-                course_credentials__site=site,
-            )
-            .annotate(
-                configuration_course_id=F("course_credentials__course_id"),
-                course_available_date=F("course_credentials__certificate_available_date"),
-            )
-            .select_related("date_override")
-            .order_by("id")
-        ):
-            available = credential.course_available_date
+        for row in record_queries.course_credentials(site=site, username=user.username, run_keys=run_by_key):
+            credential = _CourseCredential(row)
+            available = credential.certificate_available_date
             if credentials_api.course_available_now(available, now):
                 credentials.append(credential)
             elif next_change is None or available < next_change:
                 next_change = available
     if credentials:
-        grades = (
-            UserGrade.objects.filter(username=user.username, course_run_id__in=list(run_by_id), verified=True)
-            .order_by("id")
-            .values_list("course_run_id", "percent_grade", "letter_grade", "modified")
-        )
+        grades = record_queries.verified_grades(username=user.username, run_ids=run_by_id)
 
     credential_by_key = {}
     awarded = {}  # course id → (credential, its run in the program)
@@ -201,7 +167,7 @@ def _grade_rows(site, user, runs):
         if credential is None:
             continue  # a grade without a credential in its run counts for nothing
         attempts[run.course_id] += 1
-        visible = credentials_api.course_visible_date(credential, _configuration_dates(credential))
+        visible = credentials_api.course_visible_date(credential, credential)
         last_updated = max(date for date in (last_updated, visible, modified) if date is not None)
         if credential.status == credentials_api.AWARDED:
             current = best.get(run.course_id)
@@ -226,7 +192,7 @@ def _grade_rows(site, user, runs):
         if credential is not None and awarded_run.key == run.key:
             row["course_id"] = run.key
             row["issue_date"] = credentials_api.course_visible_date(
-                credential, _configuration_dates(credential), with_override=True
+                credential, credential, with_override=True
             ).isoformat()
             if grade is not None:  # case 1: earned, with a grade
                 row["attempts"] = attempts[run.course_id]
@@ -245,11 +211,8 @@ def _pathways(user, program):
     """Every pathway linked to the program, whatever its status, with whether this learner sent to it."""
     sent = set()
     if program.pathways:
-        sent = set(
-            UserCreditPathway.objects.filter(
-                user=user, pathway_id__in=[pathway[1] for pathway in program.pathways], status=UserCreditPathway.SENT
-            ).values_list("pathway_id", flat=True)
-        )
+        pathway_ids = [pathway[1] for pathway in program.pathways]
+        sent = record_queries.sent_pathway_ids(user=user, pathway_ids=pathway_ids)
     return [
         {
             "name": name,

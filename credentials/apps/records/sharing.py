@@ -12,7 +12,7 @@ from credentials.apps.core import api as core_api
 from credentials.apps.credentials.models import ProgramCertificate
 from credentials.apps.records.access import RecordNotFound, RecordPermissionDenied, may_act_for, records_enabled
 from credentials.apps.records.models import ProgramCertRecord, UserCreditPathway
-from credentials.apps.records.record_builder import has_completed_program
+from credentials.apps.records.record_queries import has_completed_program
 
 log = logging.getLogger(__name__)
 
