@@ -11,13 +11,20 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField
 from django.http.request import split_domain_port
 from django.utils import timezone
 
 from credentials.apps.core import jwt_users
 from credentials.apps.core.analytics import flush_analytics, segment_key, track  # noqa: F401  (Segment's door)
 from credentials.apps.core.clients import ServiceClient, ServiceError, fetch_image  # noqa: F401
-from credentials.apps.core.compiled_query import CompiledQuery, Param, ParamList  # noqa: F401  (reads compiled once)
+from credentials.apps.core.compiled_query import (  # noqa: F401  (reads compiled once)
+    CompiledQuery,
+    Param,
+    ParamList,
+    instance,
+    model_fields,
+)
 from credentials.apps.core.emails import build_email  # noqa: F401  (the e-mail builder's door, DESIGN.md §4)
 from credentials.apps.core.event_bus.handlers import PermanentEventError  # noqa: F401  (re-exported)
 from credentials.apps.core.event_bus.handlers import register as register_event_handler  # noqa: F401
@@ -114,8 +121,14 @@ def forget_users(*usernames):
     jwt_users.forget(*usernames)
 
 
+_USER_BY_USERNAME = CompiledQuery(
+    lambda: User.objects.filter(username=Param("username", CharField())).values(*model_fields(User)).order_by("pk")[:1]
+)
+
+
 def get_user_by_username(username):
-    return User.objects.filter(username=username).first()
+    row = _USER_BY_USERNAME.first(username=username)
+    return instance(User, row) if row else None
 
 
 def create_auto_auth_user(*, username=None, staff=True, superuser=True):

@@ -21,6 +21,21 @@ from django.db.models import Expression
 _list_lengths = ContextVar("list_lengths")  # while compiling: ParamList name -> how many placeholders
 
 
+def model_fields(model, prefix=""):
+    """The ``.values()`` names of ``model``'s concrete fields (through ``prefix``, a relation path ending in
+    "__", for a joined model), for ``instance()`` to make the model instance from the row."""
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def instance(model, row, prefix=""):
+    """The ``model`` instance read into ``row`` by ``model_fields(model, prefix)``; None when its primary key
+    is NULL (a LEFT JOIN that found nothing). It saves and deletes as one loaded by the ORM."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    if row[f"{prefix}{model._meta.pk.attname}"] is None:
+        return None
+    return model.from_db("default", names, [row[f"{prefix}{name}"] for name in names])
+
+
 class _Slot:
     """Where a Param (or one item of a ParamList) sits in the compiled parameters, until a call gives it."""
 

@@ -8,8 +8,10 @@ import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import CharField, IntegerField
 from django.utils import timezone
 
+from credentials.apps.core import api as core_api
 from credentials.apps.core import db_errors
 from credentials.apps.credentials import signals
 from credentials.apps.credentials.configurations import ConfigurationError
@@ -37,9 +39,9 @@ def _is_retryable(exc):
     return isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
 
 
-def _merge_attributes(credential, attributes, created):
+def _merge_attributes(credential, attributes, stored):
     """Upsert each (name, value) by name; attributes not mentioned are kept (spec/api.md §6.2)."""
-    existing = {} if created else {attribute.name: attribute for attribute in credential.attributes.all()}
+    existing = {attribute.name: attribute for attribute in stored}
     if attributes:
         now = timezone.now()
         new, changed = [], []
@@ -80,11 +82,11 @@ def _apply_date_override(credential, date, created):
         credential.forget_date_override()
 
 
-def _changes_anything(credential, configuration, status, attributes, date_override):
+def _changes_anything(credential, stored_attributes, configuration, status, attributes, date_override):
     """Whether issuing to an existing credential writes any row (a re-issue usually changes nothing)."""
     if credential.status != status:
         return True
-    stored = {attribute.name: attribute.value for attribute in credential.attributes.all()}  # prefetched
+    stored = {attribute.name: attribute.value for attribute in stored_attributes}
     if any(stored.get(name) != value for name, value in attributes):
         return True
     if isinstance(configuration, CourseCertificate):
@@ -93,21 +95,58 @@ def _changes_anything(credential, configuration, status, attributes, date_overri
     return False
 
 
+# The two reads of every issue call, compiled once per process (building them cost more CPU than running them).
+_EXISTING_CREDENTIAL = core_api.CompiledQuery(
+    lambda: (
+        UserCredential.objects.filter(
+            username=core_api.Param("username", CharField()),
+            credential_content_type=core_api.Param("content_type_id", IntegerField()),
+            credential_id=core_api.Param("configuration_id", IntegerField()),
+        )
+        .values(
+            *core_api.model_fields(UserCredential),
+            *core_api.model_fields(UserCredentialDateOverride, "date_override__"),
+        )
+        .order_by("pk")[:1]
+    )
+)
+_STORED_ATTRIBUTES = core_api.CompiledQuery(
+    lambda: (
+        UserCredentialAttribute.objects.filter(user_credential=core_api.Param("credential_id", IntegerField()))
+        .values(*core_api.model_fields(UserCredentialAttribute))
+        .order_by("pk")
+    )
+)
+
+
+def _existing_credential(username, content_type, configuration):
+    """(the learner's credential of this configuration with its date override loaded, its attributes in id
+    order), or (None, []) when there is none."""
+    row = _EXISTING_CREDENTIAL.first(
+        username=username, content_type_id=content_type.pk, configuration_id=configuration.pk
+    )
+    if row is None:
+        return None, []
+    credential = core_api.instance(UserCredential, row)
+    override = core_api.instance(UserCredentialDateOverride, row, "date_override__")
+    UserCredential.date_override.related.set_cached_value(credential, override)
+    attributes = [
+        core_api.instance(UserCredentialAttribute, attribute)
+        for attribute in _STORED_ATTRIBUTES.rows(credential_id=credential.pk)
+    ]
+    return credential, attributes
+
+
 def _issue_once(*, site, username, configuration, status, attributes, date_override):
     content_type = ContentType.objects.get_for_model(configuration)
     # Read before any transaction: a re-issue that changes nothing then needs no BEGIN/COMMIT at all, and a
     # first issue opens one only for its inserts. A concurrent first issue of the same credential makes the
     # insert fail on the unique constraint, and the caller retries the whole call.
-    credential = (
-        UserCredential.objects.filter(
-            username=username, credential_content_type=content_type, credential_id=configuration.pk
-        )
-        .select_related("date_override")
-        .prefetch_related("attributes")
-        .first()
-    )
+    credential, stored_attributes = _existing_credential(username, content_type, configuration)
     created = credential is None
-    writes = created or _changes_anything(credential, configuration, status, attributes, date_override)
+    writes = created or _changes_anything(
+        credential, stored_attributes, configuration, status, attributes, date_override
+    )
     with transaction.atomic() if writes else contextlib.nullcontext():
         if created:
             credential = UserCredential.objects.create(
@@ -116,7 +155,7 @@ def _issue_once(*, site, username, configuration, status, attributes, date_overr
             credential.forget_date_override()  # a new credential has none; saves a query when it is shown
         else:
             set_status(credential, status)
-        _merge_attributes(credential, attributes, created)
+        _merge_attributes(credential, attributes, stored_attributes)
         if isinstance(configuration, CourseCertificate):
             _apply_date_override(credential, date_override, created)
         credential.credential = configuration
