@@ -255,6 +255,8 @@ JWT_USER_CACHE_TTL = env.get_int("JWT_USER_CACHE_TTL", 300)
 # Seconds a configuration or grade's course run looked up by key, a certificate's configuration part and a
 # record's program catalog part stay cached; changes to configurations or catalog retire them (generations.py).
 CONFIGURATION_CACHE_TTL = env.get_int("CONFIGURATION_CACHE_TTL", 3600)
+# Tests compile every core_api.CompiledQuery again on each call and fail if the SQL differs from the kept one.
+COMPILED_QUERY_CHECK = False
 # Seconds an anonymous certificate page stays in the default cache (0: never). Every view re-checks the
 # credential and the data the page shows, so edits show at once (core/generations.py).
 CERTIFICATE_PAGE_CACHE_TTL = env.get_int("CERTIFICATE_PAGE_CACHE_TTL", 60)

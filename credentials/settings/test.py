@@ -10,6 +10,7 @@ ALLOWED_HOSTS = ["*"]
 ENABLE_AUTO_AUTH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+COMPILED_QUERY_CHECK = True  # every compiled query re-checked against a fresh compilation
 MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database (whose table locks no busy timeout waits for): the

@@ -61,7 +61,8 @@ def test_an_empty_list_matches_no_row_and_sends_no_query(django_assert_num_queri
         assert COMPILED.first(username="ada", uuids=[], since=EARLY) is None
 
 
-def test_the_sql_is_built_once_per_shape(django_assert_num_queries):
+def test_the_sql_is_built_once_per_shape(django_assert_num_queries, settings):
+    settings.COMPILED_QUERY_CHECK = False  # the tests' re-check builds it again on every call
     builds = []
 
     def build():
@@ -96,3 +97,20 @@ def test_key_names_what_the_sql_embeds_so_a_change_compiles_anew():
     assert query.rows(username="ada") == [{"status": "awarded"}]
     embedded["status"] = "revoked"
     assert query.rows(username="ada") == [{"status": "revoked"}]
+
+
+def test_under_the_test_settings_a_stale_compilation_fails_loudly():
+    UserCredentialFactory(username="ada", status="awarded")
+    embedded = {"status": "awarded"}
+    query = CompiledQuery(
+        lambda: (
+            UserCredential.objects.filter(username=Param("username", CharField()), status=embedded["status"])
+            .values("status")
+            .order_by("id")
+        )
+    )
+    query.rows(username="ada")
+    embedded["status"] = "revoked"  # changed, but no key says so
+
+    with pytest.raises(AssertionError, match="stale compiled query"):
+        query.rows(username="ada")

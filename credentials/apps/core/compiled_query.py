@@ -14,6 +14,7 @@ a changed value compiles anew (content type ids differ between test databases).
 
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression
@@ -73,6 +74,12 @@ class ParamList(Param):
         return ", ".join(["%s"] * length), [_Slot(self, index) for index in range(length)]
 
 
+def _shape(compiled):
+    sql, params, _, names = compiled
+    slots = [(param.name, param.index) if isinstance(param, _Slot) else param for param in params]
+    return sql, slots, names
+
+
 class CompiledQuery:
     """``build()`` returns a ``.values()`` queryset using Params; ``rows(**values)`` runs it as dicts."""
 
@@ -82,22 +89,31 @@ class CompiledQuery:
         self._using = using
         self._compiled = {}  # (alias, key()) -> (sql, params, compiler, names); a few entries per process
 
+    def _build_sql(self, connection, list_lengths):
+        query = self._build().query
+        compiler = query.get_compiler(connection=connection)
+        token = _list_lengths.set(dict(list_lengths))
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            sql, params = None, ()
+        finally:
+            _list_lengths.reset(token)
+        # The columns' names in their order, as Django's ValuesIterable reads them.
+        names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        return sql, tuple(params), compiler, names
+
     def _compile(self, connection, list_lengths):
         cache_key = (connection.alias, self._key(), list_lengths)
         compiled = self._compiled.get(cache_key)
         if compiled is None:
-            query = self._build().query
-            compiler = query.get_compiler(connection=connection)
-            token = _list_lengths.set(dict(list_lengths))
-            try:
-                sql, params = compiler.as_sql()
-            except EmptyResultSet:
-                sql, params = None, ()
-            finally:
-                _list_lengths.reset(token)
-            # The columns' names in their order, as Django's ValuesIterable reads them.
-            names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-            compiled = self._compiled[cache_key] = (sql, tuple(params), compiler, names)
+            compiled = self._compiled[cache_key] = self._build_sql(connection, list_lengths)
+        elif settings.COMPILED_QUERY_CHECK:
+            # Tests: what was compiled must still be what the ORM would send now (a constant the SQL embeds,
+            # e.g. a content type id, may only change with ``key``).
+            fresh = self._build_sql(connection, list_lengths)
+            if _shape(fresh) != _shape(compiled):
+                raise AssertionError(f"stale compiled query (give it a key): {_shape(compiled)} != {_shape(fresh)}")
         return compiled
 
     def rows(self, **values):

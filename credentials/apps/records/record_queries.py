@@ -33,7 +33,8 @@ def _learner_program_row():
     )
 
 
-_LEARNER_PROGRAM_ROW = CompiledQuery(_learner_program_row)
+# Through the configurations' generic relations, whose joins embed the content type ids: hence the key.
+_LEARNER_PROGRAM_ROW = CompiledQuery(_learner_program_row, key=credentials_api.content_type_ids)
 
 
 def learner_program_row(*, site, user, program_id):
@@ -87,7 +88,8 @@ _COURSE_CREDENTIALS = CompiledQuery(
             override_date=F("date_override__date"),
         )
         .order_by("id")
-    )
+    ),
+    key=credentials_api.content_type_ids,
 )
 
 
