@@ -96,6 +96,8 @@ def _changes_anything(credential, stored_attributes, configuration, status, attr
 
 
 # The two reads of every issue call, compiled once per process (building them cost more CPU than running them).
+# The learner's credential of a configuration (unique), its date override and its attributes, one row per
+# attribute (one with NULL attribute fields when it has none): a single round trip, compiled once per process.
 _EXISTING_CREDENTIAL = core_api.CompiledQuery(
     lambda: (
         UserCredential.objects.filter(
@@ -106,15 +108,9 @@ _EXISTING_CREDENTIAL = core_api.CompiledQuery(
         .values(
             *core_api.model_fields(UserCredential),
             *core_api.model_fields(UserCredentialDateOverride, "date_override__"),
+            *core_api.model_fields(UserCredentialAttribute, "attributes__"),
         )
-        .order_by("pk")[:1]
-    )
-)
-_STORED_ATTRIBUTES = core_api.CompiledQuery(
-    lambda: (
-        UserCredentialAttribute.objects.filter(user_credential=core_api.Param("credential_id", IntegerField()))
-        .values(*core_api.model_fields(UserCredentialAttribute))
-        .order_by("pk")
+        .order_by("attributes__pk")
     )
 )
 
@@ -122,19 +118,16 @@ _STORED_ATTRIBUTES = core_api.CompiledQuery(
 def _existing_credential(username, content_type, configuration):
     """(the learner's credential of this configuration with its date override loaded, its attributes in id
     order), or (None, []) when there is none."""
-    row = _EXISTING_CREDENTIAL.first(
+    rows = _EXISTING_CREDENTIAL.rows(
         username=username, content_type_id=content_type.pk, configuration_id=configuration.pk
     )
-    if row is None:
+    if not rows:
         return None, []
-    credential = core_api.instance(UserCredential, row)
-    override = core_api.instance(UserCredentialDateOverride, row, "date_override__")
+    credential = core_api.instance(UserCredential, rows[0])
+    override = core_api.instance(UserCredentialDateOverride, rows[0], "date_override__")
     UserCredential.date_override.related.set_cached_value(credential, override)
-    attributes = [
-        core_api.instance(UserCredentialAttribute, attribute)
-        for attribute in _STORED_ATTRIBUTES.rows(credential_id=credential.pk)
-    ]
-    return credential, attributes
+    attributes = [core_api.instance(UserCredentialAttribute, row, "attributes__") for row in rows]
+    return credential, [attribute for attribute in attributes if attribute is not None]
 
 
 def _issue_once(*, site, username, configuration, status, attributes, date_override):
