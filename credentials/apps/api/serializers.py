@@ -22,6 +22,24 @@ from credentials.apps.credentials.models import CourseCertificate, validate_cour
 from credentials.apps.records import api as records_api
 from credentials.apps.records.models import UserGrade
 
+
+class PrototypeFieldsMixin:
+    """Fields made once per serializer class; each instance gets shallow copies to bind.
+
+    DRF deep-copies every declared field (re-running each field's constructor, and a ModelSerializer derives
+    them from the model first) for each serializer instance: on the LMS's write path, two per request, that
+    cost more than validating the data. A field's construction arguments never change, and binding sets only
+    the copy's own attributes (name, parent, source). Nested serializers (attributes, the date override) are
+    shared between instances: they validate without state of their own and read no context."""
+
+    def get_fields(self):
+        prototype = type(self).__dict__.get("_fields_prototype")
+        if prototype is None:
+            prototype = super().get_fields()
+            type(self)._fields_prototype = prototype
+        return {name: copy.copy(field) for name, field in prototype.items()}
+
+
 # --- Credentials ---------------------------------------------------------------------------------------
 
 
@@ -102,7 +120,7 @@ class DateOverrideSerializer(serializers.Serializer):
     date = serializers.DateTimeField()
 
 
-class UserCredentialSerializer(serializers.Serializer):
+class UserCredentialSerializer(PrototypeFieldsMixin, serializers.Serializer):
     """A learner's credential: who holds it, what it awards (a program, or a course run and certificate type),
     its status, attributes and dates. POST takes the same shape."""
 
@@ -196,18 +214,9 @@ _PERCENT_GRADE = serializers.DecimalField(max_digits=5, decimal_places=4)
 _DATETIME = serializers.DateTimeField()
 
 
-class UserGradeSerializer(serializers.ModelSerializer):
+class UserGradeSerializer(PrototypeFieldsMixin, serializers.ModelSerializer):
     course_run = CourseRunKeyField(max_length=255)
     letter_grade = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
-
-    def get_fields(self):
-        # ModelSerializer derives the fields from the model on every instance (two per grade POST); the
-        # derivation is the same each time, so it is done once per class and each instance gets a copy.
-        prototype = type(self).__dict__.get("_fields_prototype")
-        if prototype is None:
-            prototype = super().get_fields()
-            type(self)._fields_prototype = prototype
-        return copy.deepcopy(prototype)
 
     def to_representation(self, grade):
         # Written out (the LMS posts grades by the thousand); the same values as the declared fields give.
