@@ -5,6 +5,7 @@
 - retirement.py: username replacement (spec/models.md §8).
 - access.py: who may see and act on learner records.
 - record_builder.py: the program record, one builder for the JSON API, the pages and the CSV.
+- record_queries.py: the learner's rows a record reads, as queries compiled once per process.
 - record_cache.py: the cache of built records and how a cached one is known to be still right.
 - records_list.py: the learner's records list and earned certificates.
 - sharing.py: sharing a record, sending it to credit pathways, the credit-request e-mail.
