@@ -81,18 +81,23 @@ def test_the_sql_is_built_once_per_shape(django_assert_num_queries, settings):
     assert len(builds) == 2  # two list lengths, two compilations; the third call reused the first
 
 
-def test_key_names_what_the_sql_embeds_so_a_change_compiles_anew():
-    UserCredentialFactory(username="ada", status="awarded")
-    UserCredentialFactory(username="ada", status="revoked")
-    embedded = {"status": "awarded"}
-    query = CompiledQuery(
+def _statuses_embedding(embedded, **options):
+    """A compiled query whose SQL embeds ``embedded["status"]`` as a constant (not a Param)."""
+    return CompiledQuery(
         lambda: (
             UserCredential.objects.filter(username=Param("username", CharField()), status=embedded["status"])
             .values("status")
             .order_by("id")
         ),
-        key=lambda: embedded["status"],
+        **options,
     )
+
+
+def test_key_names_what_the_sql_embeds_so_a_change_compiles_anew():
+    UserCredentialFactory(username="ada", status="awarded")
+    UserCredentialFactory(username="ada", status="revoked")
+    embedded = {"status": "awarded"}
+    query = _statuses_embedding(embedded, key=lambda: embedded["status"])
 
     assert query.rows(username="ada") == [{"status": "awarded"}]
     embedded["status"] = "revoked"
@@ -102,13 +107,7 @@ def test_key_names_what_the_sql_embeds_so_a_change_compiles_anew():
 def test_under_the_test_settings_a_stale_compilation_fails_loudly():
     UserCredentialFactory(username="ada", status="awarded")
     embedded = {"status": "awarded"}
-    query = CompiledQuery(
-        lambda: (
-            UserCredential.objects.filter(username=Param("username", CharField()), status=embedded["status"])
-            .values("status")
-            .order_by("id")
-        )
-    )
+    query = _statuses_embedding(embedded)
     query.rows(username="ada")
     embedded["status"] = "revoked"  # changed, but no key says so
 

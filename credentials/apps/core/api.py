@@ -127,8 +127,7 @@ _USER_BY_USERNAME = CompiledQuery(
 
 
 def get_user_by_username(username):
-    row = _USER_BY_USERNAME.first(username=username)
-    return instance(User, row) if row else None
+    return instance(User, _USER_BY_USERNAME.first(username=username))
 
 
 def create_auto_auth_user(*, username=None, staff=True, superuser=True):

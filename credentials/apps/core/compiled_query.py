@@ -16,7 +16,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression
 
 _list_lengths = ContextVar("list_lengths")  # while compiling: ParamList name -> how many placeholders
@@ -29,12 +29,12 @@ def model_fields(model, prefix=""):
 
 
 def instance(model, row, prefix=""):
-    """The ``model`` instance read into ``row`` by ``model_fields(model, prefix)``; None when its primary key
-    is NULL (a LEFT JOIN that found nothing). It saves and deletes as one loaded by the ORM."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    if row[f"{prefix}{model._meta.pk.attname}"] is None:
+    """The ``model`` instance read into ``row`` by ``model_fields(model, prefix)``; None when there is no row
+    or its primary key is NULL (a LEFT JOIN that found nothing). It saves and deletes as one loaded by the ORM."""
+    if row is None or row[f"{prefix}{model._meta.pk.attname}"] is None:
         return None
-    return model.from_db("default", names, [row[f"{prefix}{name}"] for name in names])
+    names = model_fields(model)
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[f"{prefix}{name}"] for name in names])
 
 
 class _Slot:
@@ -83,11 +83,11 @@ def _shape(compiled):
 class CompiledQuery:
     """``build()`` returns a ``.values()`` queryset using Params; ``rows(**values)`` runs it as dicts."""
 
-    def __init__(self, build, *, key=lambda: None, using="default"):
+    def __init__(self, build, *, key=lambda: None):
         self._build = build
         self._key = key
-        self._using = using
-        self._compiled = {}  # (alias, key()) -> (sql, params, compiler, names); a few entries per process
+        # (alias, key(), list lengths) -> (sql, params, compiler, names); a few entries per process
+        self._compiled = {}
 
     def _build_sql(self, connection, list_lengths):
         query = self._build().query
@@ -117,7 +117,7 @@ class CompiledQuery:
         return compiled
 
     def rows(self, **values):
-        connection = connections[self._using]
+        connection = connections[DEFAULT_DB_ALIAS]
         list_lengths = tuple(sorted((name, len(value)) for name, value in values.items() if isinstance(value, list)))
         sql, params, compiler, names = self._compile(connection, list_lengths)
         if sql is None:  # an empty ParamList: no row can match

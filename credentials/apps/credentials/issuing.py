@@ -95,9 +95,9 @@ def _changes_anything(credential, stored_attributes, configuration, status, attr
     return False
 
 
-# The two reads of every issue call, compiled once per process (building them cost more CPU than running them).
 # The learner's credential of a configuration (unique), its date override and its attributes, one row per
-# attribute (one with NULL attribute fields when it has none): a single round trip, compiled once per process.
+# attribute (one with NULL attribute fields when it has none): a single round trip, compiled once per process
+# (building it cost more CPU than running it).
 _EXISTING_CREDENTIAL = core_api.CompiledQuery(
     lambda: (
         UserCredential.objects.filter(

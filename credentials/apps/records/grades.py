@@ -48,8 +48,7 @@ _LOCKED_GRADE = core_api.CompiledQuery(
 
 
 def _locked_grade(username, course_run):
-    row = _LOCKED_GRADE.first(username=username, run_id=course_run.pk)
-    return core_api.instance(UserGrade, row) if row else None
+    return core_api.instance(UserGrade, _LOCKED_GRADE.first(username=username, run_id=course_run.pk))
 
 
 def _is_stale(grade, lms_last_updated_at):

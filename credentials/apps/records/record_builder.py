@@ -209,10 +209,8 @@ def _grade_rows(site, user, runs):
 
 def _pathways(user, program):
     """Every pathway linked to the program, whatever its status, with whether this learner sent to it."""
-    sent = set()
-    if program.pathways:
-        pathway_ids = [pathway[1] for pathway in program.pathways]
-        sent = record_queries.sent_pathway_ids(user=user, pathway_ids=pathway_ids)
+    # No pathways: an empty list, which sends no query.
+    sent = record_queries.sent_pathway_ids(user=user, pathway_ids=[pathway[1] for pathway in program.pathways])
     return [
         {
             "name": name,
