@@ -7,13 +7,23 @@ from collections import Counter, defaultdict
 from bench.soak.config import HOT_LEARNER, OUTAGE_GRACE_SECONDS, OUTBOUND_CONNECT_TIMEOUT, OUTBOUND_READ_TIMEOUT
 
 
+DATABASE_OUTAGES = ("mariadb-restart", "mariadb-freeze")
+
+
+def outage_spans(windows):
+    """(start, end) of each database outage, with the grace the workers may take to reconnect."""
+    return [
+        (w.started, (w.ended or time.monotonic()) + OUTAGE_GRACE_SECONDS) for w in windows if w.name in DATABASE_OUTAGES
+    ]
+
+
+def overlaps(call, spans):
+    return any(call.started <= end and call.ended >= start for start, end in spans)
+
+
 def classify(calls, windows):
     """Each call is ok, throttled, an expected outage answer (503 JSON during a database outage) or an error."""
-    outages = [
-        (w.started, (w.ended or time.monotonic()) + OUTAGE_GRACE_SECONDS)
-        for w in windows
-        if w.name in ("mariadb-restart", "mariadb-freeze")
-    ]
+    outages = outage_spans(windows)
     verdicts = []
     for call in calls:
         if call.status in call.expected:
@@ -23,7 +33,7 @@ def classify(calls, windows):
         elif (
             call.status == 503
             and call.is_json_503
-            and any(call.started <= end and call.ended >= start for start, end in outages)
+            and overlaps(call, outages)
         ):
             verdict = "outage 503"
         else:
@@ -202,9 +212,14 @@ def report(calls, verdicts, windows, elapsed):
         "max_latency_ms": round(max(((c.ended - c.started) * 1000 for c in calls), default=0), 1),
         "operations": rows,
     }
+    outages = outage_spans(windows)
     for window in windows:
-        grace = OUTAGE_GRACE_SECONDS if window.name.startswith("mariadb") else 0
-        inside = [c for c in calls if window.ended and c.started <= window.ended + grace and c.ended >= window.started]
+        end = window.ended or time.monotonic()
+        if window.name in DATABASE_OUTAGES:
+            inside = [c for c in calls if overlaps(c, [(window.started, end + OUTAGE_GRACE_SECONDS)])]
+        else:
+            # A slow call can span this window and a later database outage; its 503 belongs to the outage.
+            inside = [c for c in calls if overlaps(c, [(window.started, end)]) and not overlaps(c, outages)]
         window.notes["requests_during"] = len(inside)
         window.notes["statuses_during"] = dict(sorted(Counter(str(c.status) for c in inside).items()))
         window.notes["max_latency_during_ms"] = round(max(((c.ended - c.started) * 1000 for c in inside), default=0), 1)
@@ -253,15 +268,9 @@ def fault_problems(args, numbers, windows, calls):
         if window and window.notes.get("max_latency_during_ms", 0) > args.timeout * 1000:
             problems.append("a request hung past the client timeout during the outage")
     if "lms-blackhole" in args.faults:
-        database_faults = [
-            (w.started, (w.ended or w.started) + OUTAGE_GRACE_SECONDS) for w in windows if w.name.startswith("mariadb")
-        ]
+        outages = outage_spans(windows)
         pages = [  # a page that waited for a stopped or frozen database says nothing about the LMS timeout
-            c
-            for c in calls
-            if c.op == "certificate page"
-            and c.status == 200
-            and not any(c.started <= end and c.ended >= start for start, end in database_faults)
+            c for c in calls if c.op == "certificate page" and c.status == 200 and not overlaps(c, outages)
         ]
         bound_ms = (OUTBOUND_CONNECT_TIMEOUT + OUTBOUND_READ_TIMEOUT + 3) * 1000
         slowest = max(((c.ended - c.started) * 1000 for c in pages), default=0)

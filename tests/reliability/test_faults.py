@@ -151,3 +151,25 @@ def test_a_query_on_a_hung_database_is_given_up_within_a_bounded_time(private_ma
 
     assert gave_up_in_time, "the query was still waiting after 15 s"
     assert outcome and outcome[0].startswith("gave up")
+
+
+def test_a_slow_call_spanning_the_memcached_window_and_a_database_outage_is_judged_by_the_outage():
+    """Under load a call begun while memcached was down can end in the database outage that follows; its 503
+    is the outage's (an expected answer), not a failure of the cache fallback."""
+    from bench.soak.checks import classify, report
+    from bench.soak.faults import Window
+    from bench.soak.states import Call
+
+    windows = [Window("memcached-kill", 10.0, 16.0), Window("mariadb-restart", 18.0, 21.0)]
+    calls = [
+        Call("grade", 201, 11.0, 11.1, (200, 201)),
+        Call("grade", 503, 15.5, 18.5, (200, 201), is_json_503=True),
+        Call("grade", 500, 12.0, 12.2, (200, 201)),
+    ]
+
+    numbers = report(calls, classify(calls, windows), windows, elapsed=30.0)
+
+    memcached, mariadb = numbers["faults"]
+    assert memcached["statuses_during"] == {"201": 1, "500": 1}
+    assert mariadb["statuses_during"] == {"503": 1}
+    assert numbers["outage_503"] == 1 and numbers["errors"] == 1
