@@ -6,7 +6,6 @@ from collections import Counter, defaultdict
 
 from bench.soak.config import HOT_LEARNER, OUTAGE_GRACE_SECONDS, OUTBOUND_CONNECT_TIMEOUT, OUTBOUND_READ_TIMEOUT
 
-
 DATABASE_OUTAGES = ("mariadb-restart", "mariadb-freeze")
 
 
@@ -30,11 +29,7 @@ def classify(calls, windows):
             verdict = "ok"
         elif call.status == 429 and call.throttle_ok:
             verdict = "throttled"
-        elif (
-            call.status == 503
-            and call.is_json_503
-            and overlaps(call, outages)
-        ):
+        elif call.status == 503 and call.is_json_503 and overlaps(call, outages):
             verdict = "outage 503"
         else:
             verdict = "error"
