@@ -2,18 +2,22 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from credentials.apps.api.request_logging import forget_switch
 from credentials.apps.core import api as core_api
 from tests.factories import SiteConfigurationFactory, default_site
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with an empty cache and site cache (rows from earlier tests are rolled back)."""
+    """Each test starts with an empty cache, site cache and switch memo (rows from earlier tests are rolled back
+    without the signals that would forget them)."""
     cache.clear()
     core_api.clear_site_cache()
+    forget_switch()
     yield
     cache.clear()
     core_api.clear_site_cache()
+    forget_switch()
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ secrets redacted; nothing logged while it is off."""
 import logging
 
 import pytest
+from waffle.models import Switch
 from waffle.testutils import override_switch
 
+from credentials.apps.api import request_logging
 from tests.factories import CourseRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,25 @@ def test_with_the_switch_off_nothing_is_logged(api_client, lms, run, caplog):
 
     assert response.status_code == 201
     assert incoming_lines(caplog) == []
+
+
+def test_a_switch_turned_on_by_another_worker_applies_here_within_the_memo_seconds(
+    api_client, lms, run, caplog, monkeypatch
+):
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = [1000.0]
+    monkeypatch.setattr(request_logging.time, "monotonic", lambda: clock[0])
+    body = {"username": "carol", "course_run": run.key, "percent_grade": "0.5"}
+    switch = Switch.objects.create(name="api.log_incoming_requests", active=False)
+    api_client.post("/api/v2/grades/", body, **lms)  # this worker reads the switch: off
+    # Another worker turns it on: the row and waffle's shared cache change, this process's memo does not.
+    Switch.objects.filter(pk=switch.pk).update(active=True)
+    switch.flush()
+
+    clock[0] += request_logging.SWITCH_MEMO_SECONDS - 1
+    api_client.post("/api/v2/grades/", body, **lms)
+    assert incoming_lines(caplog) == []
+
+    clock[0] += 1
+    api_client.post("/api/v2/grades/", body, **lms)
+    assert len(incoming_lines(caplog)) == 1
