@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import upstream  # noqa: E402
+from bench.cpu_split import CpuSplit  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8399"))
 HOST = "127.0.0.1"
@@ -223,8 +224,15 @@ def parse_wrk(output):
         return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latency_ms(50), "p99": latency_ms(99), "non_2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "requests": requests,
+        "p50": latency_ms(50),
+        "p99": latency_ms(99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def statements_per_request(scenario, path, body, headers):
@@ -367,12 +375,17 @@ class RetryCounter:
         return retries
 
 
-def load(scenario, base_url, path, body, headers, *, duration, threads, connections):
+def load(scenario, base_url, path, body, headers, *, duration, threads, connections, server_group=None):
+    """wrk's numbers; with ``server_group`` (our gunicorn's process group) also where the CPU went ("cpu")."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(scenario, body, headers))
     try:
         subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-s", script.name, f"{base_url}{path}"], capture_output=True)
-        return run_wrk(base_url, path, script.name, duration=duration, threads=threads, connections=connections)
+        with CpuSplit(server_group) if server_group else nullcontext() as split:
+            numbers = run_wrk(base_url, path, script.name, duration=duration, threads=threads, connections=connections)
+        if split:
+            numbers["cpu"] = split.per_request(numbers["requests"])
+        return numbers
     finally:
         os.unlink(script.name)
 
@@ -433,7 +446,14 @@ def main():
             retries.since_last()
 
             def load_ours(scenario=scenario, base_url=base_url, request=(path, body, headers), connections=None):
-                numbers = load(scenario, base_url, *request, connections=connections or args.connections, **options)
+                numbers = load(
+                    scenario,
+                    base_url,
+                    *request,
+                    connections=connections or args.connections,
+                    server_group=servers[scenario.server].pid,
+                    **options,
+                )
                 return {**numbers, "retries": retries.since_last()}
 
             def load_theirs(scenario=scenario):
@@ -450,6 +470,7 @@ def main():
             numbers = {
                 **upstream.median_numbers(results["ours"]),
                 "retries": sum(r["retries"] for r in results["ours"]),
+                "cpu": results["ours"][-1]["cpu"],  # of the last round
             }
             high = None
             if "high" in results:
@@ -483,6 +504,8 @@ def describe(numbers):
 
 def print_row(scenario, numbers, high, statements, high_connections):
     print(f"{scenario.name:44} {describe(numbers)}  {statements:3d} statements/req", flush=True)
+    if numbers.get("cpu"):
+        print(f"{'':44} {numbers['cpu']}", flush=True)
     if high is not None:
         change = (high["rps"] / numbers["rps"] - 1) * 100 if numbers["rps"] else float("nan")
         label = f"  at -c{high_connections}"
