@@ -4,20 +4,19 @@ from rest_framework.test import APIClient
 
 from credentials.apps.api.request_logging import forget_switch
 from credentials.apps.core import api as core_api
+from credentials.apps.core import generations
 from tests.factories import SiteConfigurationFactory, default_site
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with an empty cache, site cache and switch memo (rows from earlier tests are rolled back
-    without the signals that would forget them)."""
-    cache.clear()
-    core_api.clear_site_cache()
-    forget_switch()
+    """Each test starts with an empty cache, site cache, switch memo and no snapshot of generations (rows from
+    earlier tests are rolled back without the signals that would forget them)."""
+    for forget in (cache.clear, core_api.clear_site_cache, forget_switch, generations.forget_snapshot):
+        forget()
     yield
-    cache.clear()
-    core_api.clear_site_cache()
-    forget_switch()
+    for forget in (cache.clear, core_api.clear_site_cache, forget_switch, generations.forget_snapshot):
+        forget()
 
 
 @pytest.fixture

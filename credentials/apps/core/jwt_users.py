@@ -43,7 +43,8 @@ def user_for_jwt(username, payload, sync):
     if not ttl:
         return sync(username, payload)
     key, digest = _key(username), _digest(payload)
-    generations, found = read_with_generations((PERMISSIONS,), [key])
+    # The request's first cache round trip: it also takes the request's snapshot of generations.
+    generations, found = read_with_generations((PERMISSIONS,), [key], snapshot=True)
     entry = found.get(key)
     if entry is not None and entry["digest"] == digest and entry["generations"] == generations:
         return entry["user"]

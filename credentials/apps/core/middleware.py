@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 from django.views.static import serve as static_serve
 
-from credentials.apps.core import analytics, api, db_errors
+from credentials.apps.core import analytics, api, db_errors, generations
 from credentials.apps.core.logging import bind_request_id, unbind_request_id
 
 
@@ -81,6 +81,7 @@ class RequestLoggingMiddleware:
             return response
         finally:
             unbind_request_id(token)
+            generations.forget_snapshot()  # good for this request only
 
 
 def _with_analytics(policy, request, response):

@@ -120,7 +120,8 @@ def resolve_configuration(*, site, program_uuid=None, course_run_key=None, mode=
 
     The LMS posts thousands of credentials of one configuration at the end of a run: a configuration found is
     kept in the cache with the generations of the configurations and the catalog (its program), so the next
-    post of it costs no statement; any change to either retires it (caching.py, catalog/caching.py)."""
+    post of it costs no statement (and no cache round trip while the request's snapshot of generations
+    matches: core/generations.py); any change to either retires it (caching.py, catalog/caching.py)."""
     if program_uuid is not None:
         key, build = (
             f"program:{program_uuid}",
@@ -133,7 +134,11 @@ def resolve_configuration(*, site, program_uuid=None, course_run_key=None, mode=
             return get_or_create_course_certificate(site=site, course_run_key=course_run_key, mode=mode)
 
     configuration = core_api.cached_with_generations(
-        f"configuration-of:{site.pk}:{key}", CONFIGURATION_SCOPES, build, settings.CONFIGURATION_CACHE_TTL
+        f"configuration-of:{site.pk}:{key}",
+        CONFIGURATION_SCOPES,
+        build,
+        settings.CONFIGURATION_CACHE_TTL,
+        in_process=True,
     )
     if not configuration.is_active:  # unreachable for a fresh lookup; kept for a cache entry's sake
         raise ConfigurationError("credential", "This certificate configuration is not active.")

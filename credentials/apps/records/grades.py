@@ -24,12 +24,14 @@ def get_course_run(*, site, key):
     """The course run with this key in the site's catalog, or None (grades are site-scoped).
 
     Every grade the LMS posts names its run: a run found is kept in the cache with the catalog's generation
-    (retired by any catalog change, catalog/caching.py), so the next grade of the run costs no statement."""
+    (retired by any catalog change, catalog/caching.py), so the next grade of the run costs no statement, and
+    in the process while the request's snapshot of generations matches, so it costs no cache round trip."""
     return core_api.cached_with_generations(
         f"grade-course-run:{site.pk}:{hashlib.sha256(key.encode()).hexdigest()}",
         (core_api.CATALOG,),
         lambda: CourseRun.objects.filter(key=key, course__site=site).select_related("course").first(),
         settings.CONFIGURATION_CACHE_TTL,
+        in_process=True,
     )
 
 
