@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from credentials.apps.catalog.models import CourseRun, Program
+from credentials.apps.core.compiled_writes import CompiledWritesModel
 from credentials.apps.core.history import HistoricalRecords
 from credentials.apps.core.models import TimeStampedModel
 from credentials.apps.credentials.constants import SIGNATORY_IMAGE_MAX_BYTES, CertificateType, UserCredentialStatus
@@ -158,7 +159,7 @@ class ProgramCertificate(AbstractCertificate):
         super().save(*args, **kwargs)
 
 
-class UserCredential(TimeStampedModel):
+class UserCredential(TimeStampedModel, CompiledWritesModel):
     """A credential awarded to (or revoked from) one learner, named by username. Never deleted: revoked."""
 
     AWARDED = UserCredentialStatus.AWARDED

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from credentials.apps.catalog.models import CourseRun, Pathway, Program
+from credentials.apps.core.compiled_writes import CompiledWritesModel
 from credentials.apps.core.history import HistoricalRecords
 from credentials.apps.core.models import TimeStampedModel
 
 
-class UserGrade(TimeStampedModel):
+class UserGrade(TimeStampedModel, CompiledWritesModel):
     """A learner's grade in one course run, as the LMS last reported it (spec/models.md §5.1)."""
 
     username = models.CharField(max_length=150)
