@@ -30,11 +30,10 @@ def _processes(server_group):
 
 
 def _machine():
-    """(busy, total) CPU seconds of the whole machine so far."""
+    """(idle, total) clock ticks of the whole machine so far (integers: their ratio is exact)."""
     with open("/proc/stat") as stat:
         numbers = [int(value) for value in stat.readline().split()[1:9]]
-    idle = numbers[3] + numbers[4]  # idle + iowait
-    return (sum(numbers) - idle) / TICKS_PER_SECOND, sum(numbers) / TICKS_PER_SECOND
+    return numbers[3] + numbers[4], sum(numbers)  # idle + iowait, everything
 
 
 class CpuSplit:
@@ -51,13 +50,13 @@ class CpuSplit:
 
     def __exit__(self, *exc):
         after = _processes(self.server_group)
-        busy, total = (end - start for end, start in zip(_machine(), self.machine_before, strict=True))
+        idle, total = (end - start for end, start in zip(_machine(), self.machine_before, strict=True))
         self.spent = Counter()
         for pid, (group, seconds) in after.items():
             if pid in self.before:  # a process that started or ended meanwhile is not counted
                 self.spent[group] += seconds - self.before[pid][1]
         self.spent["wrk"] = self._children() - self.children_before  # wrk has exited: its time is a child's
-        self.idle_share = 1 - busy / total if total else 0.0
+        self.idle_share = idle / total if total else 0.0
         return False
 
     @staticmethod
