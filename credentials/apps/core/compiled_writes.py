@@ -28,6 +28,10 @@ def _insert_values(instance, fields, raw):
     return [getattr(instance, field.attname) if raw else field.pre_save(instance, add=True) for field in fields]
 
 
+def _insert_params(connection, fields, values):
+    return [field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, values, strict=True)]
+
+
 def _compile_insert(model, instance, using, fields, returning_fields, raw):
     connection = connections[using]
     if returning_fields and not connection.features.can_return_columns_from_insert:
@@ -42,10 +46,7 @@ def _compile_insert(model, instance, using, fields, returning_fields, raw):
     table = model._meta.db_table
     if returning_fields and compiler.get_converters([field.get_col(table) for field in returning_fields]):
         return _NOT_COMPILED
-    ours = [
-        field.get_db_prep_save(value, connection=connection)
-        for field, value in zip(fields, _insert_values(instance, fields, raw), strict=True)
-    ]
+    ours = _insert_params(connection, fields, _insert_values(instance, fields, raw))
     # pre_save of an auto_now field gives a new time on each call: compare everything else.
     auto_now = [getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) for field in fields]
     if len(params) != len(ours) or any(
@@ -53,10 +54,6 @@ def _compile_insert(model, instance, using, fields, returning_fields, raw):
     ):
         return _NOT_COMPILED
     return statement, compiler.returning_params
-
-
-def _update_values(values):
-    return [value for _, _, value in values]
 
 
 def _prepared_update(model, connection, values, pk_val):
@@ -99,17 +96,14 @@ class CompiledWritesModel(models.Model):
         if compiled is _NOT_COMPILED:
             return super()._do_insert(manager, using, fields, returning_fields, raw)
         statement, returning_params = compiled
-        params = [
-            field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, values, strict=True)
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(statement, params)
+            cursor.execute(statement, _insert_params(connection, fields, values))
             if not returning_fields:
                 return []
             return [connection.ops.fetch_returned_insert_columns(cursor, returning_params)]
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        if not values or self._meta.select_on_save or not _plain(_update_values(values)):
+        if not values or self._meta.select_on_save or not _plain(value for _, _, value in values):
             return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
         connection = connections[using]
         nulls, params = _prepared_update(base_qs.model, connection, values, pk_val)
