@@ -7,15 +7,18 @@ from credentials.apps.core import api as core_api
 from credentials.apps.core import generations
 from tests.factories import SiteConfigurationFactory, default_site
 
+# What a process remembers between requests; rows from earlier tests are rolled back without the signals
+# that would make it forget them.
+_PROCESS_MEMORY_RESETS = (cache.clear, core_api.clear_site_cache, forget_switch, generations.forget_snapshot)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with an empty cache, site cache, switch memo and no snapshot of generations (rows from
-    earlier tests are rolled back without the signals that would forget them)."""
-    for forget in (cache.clear, core_api.clear_site_cache, forget_switch, generations.forget_snapshot):
+    """Each test starts and ends with an empty cache, site cache, switch memo and no snapshot of generations."""
+    for forget in _PROCESS_MEMORY_RESETS:
         forget()
     yield
-    for forget in (cache.clear, core_api.clear_site_cache, forget_switch, generations.forget_snapshot):
+    for forget in _PROCESS_MEMORY_RESETS:
         forget()
 
 
