@@ -10,6 +10,7 @@ too because the Learner Credential Wallet signs its presentations with it.
 
 import copy
 import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,9 @@ EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
 ASSERTION_METHOD = "assertionMethod"
 SIGNATURE_LENGTH = 64
+
+# pyld keeps one process-wide, unlocked LRU cache of inverse contexts for compaction; threads take turns.
+_compaction_lock = threading.Lock()
 
 
 class ProofError(Exception):
@@ -93,7 +97,8 @@ def check_defined_terms(document, *, loader=default_loader):
     """
     try:
         expanded = jsonld.expand(document, loader.options())
-        compacted = jsonld.compact(expanded, {"@context": document.get("@context")}, loader.options())
+        with _compaction_lock:
+            compacted = jsonld.compact(expanded, {"@context": document.get("@context")}, loader.options())
     except jsonld.JsonLdError as exc:
         raise ProofError(f"The document is not valid JSON-LD: {_jsonld_reason(exc)}") from None
     dropped = _key_counts(document, Counter()) - _key_counts(compacted, Counter())

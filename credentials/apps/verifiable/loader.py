@@ -4,10 +4,13 @@ Nothing is fetched at run time. A context URL that is not in ``CONTEXT_FILES`` r
 verification reports the ``schema`` check (unknown context) instead of silently trusting a remote document.
 Each loader keeps its own cache of resolved contexts: pyld's default cache is process-wide and keyed by URL
 only, so a context that some other loader (a test's) resolved could otherwise be served without asking ours.
+That cache is per thread as well: each resolved context carries pyld's own unlocked LRU cache of processed
+contexts, which concurrent signings in one process (threaded servers, the status-list race test) corrupt.
 """
 
 import copy
 import json
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -65,7 +68,14 @@ class DocumentLoader:
 
     def __init__(self, extra=None):
         self.extra = dict(extra or {})
-        self.resolved_contexts = LRUCache(maxsize=100)
+        self._per_thread = threading.local()
+
+    @property
+    def resolved_contexts(self):
+        contexts = getattr(self._per_thread, "resolved_contexts", None)
+        if contexts is None:
+            contexts = self._per_thread.resolved_contexts = LRUCache(maxsize=100)
+        return contexts
 
     def __call__(self, url, options=None):
         if url in self.extra:
