@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "credentials.apps.core.middleware.MediaFilesMiddleware",  # only when SERVE_MEDIA
     "credentials.apps.credentials.middleware.CertificatePageCacheMiddleware",  # anonymous certificate views
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "credentials.apps.core.middleware.LocaleMiddleware",  # Django's, minus URL language prefixes (none here)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
