@@ -54,7 +54,9 @@ def save_a_grade_twice(run, username):
 
 
 def masked(statement):
-    """The SQL with what differs between two learners' saves masked: the times and the grade's id."""
+    """The SQL with what differs between two learners' saves masked: the times and the grade's id. A history
+    row is written without asking for its new id back (nothing reads it): that clause is left out too."""
+    statement = re.sub(r" RETURNING \S*history_id\S*$", "", statement)
     statement = re.sub(r"'\d{4}-\d\d-\d\d[ T][\d:.]+(\+00:00)?'", "<time>", statement)
     statement = re.sub(r"VALUES \(\d+, ", "VALUES (<id>, ", statement)
     return re.sub(r"([\"`])id\1 = \d+", "id = <id>", statement)
@@ -83,7 +85,7 @@ def test_each_shape_is_compiled_once():
 
     assert compiled_writes._statements == shapes
     compiled = {shape[:2] for shape, statement in shapes.items() if statement is not compiled_writes._NOT_COMPILED}
-    assert {("insert", UserGrade), ("update", UserGrade), ("insert", UserGrade.history.model)} <= compiled
+    assert {("insert", UserGrade), ("update", UserGrade), ("row", UserGrade.history.model)} <= compiled
 
 
 def test_saving_a_row_deleted_meanwhile_inserts_it_again_as_django_does():

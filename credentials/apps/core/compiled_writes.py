@@ -14,7 +14,7 @@ Django's; the statements sent are the same.
 """
 
 from django.db import connections, models, transaction
-from django.db.models import sql
+from django.db.models import DateField, DateTimeField, Field, TimeField, sql
 
 _NOT_COMPILED = object()
 _statements = {}  # shape -> (sql, returning params) / sql, or _NOT_COMPILED
@@ -116,3 +116,51 @@ class CompiledWritesModel(models.Model):
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(compiled, params)
             return cursor.rowcount > 0
+
+
+# pre_save methods that return the stored attribute when auto_now and auto_now_add are off.
+_STORED_ATTRIBUTE_PRE_SAVES = (Field.pre_save, DateField.pre_save, DateTimeField.pre_save, TimeField.pre_save)
+
+
+def _row_fields(model):
+    """The fields an INSERT of a new row writes (all concrete ones but an auto primary key), or None when
+    one of them computes its value on save (``pre_save`` other than the stored attribute)."""
+    fields = [field for field in model._meta.local_concrete_fields if field is not model._meta.auto_field]
+    for field in fields:
+        computes = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if computes or type(field).pre_save not in _STORED_ATTRIBUTE_PRE_SAVES:
+            return None
+    return fields
+
+
+def insert_row(model, using, values):
+    """INSERT a new row of ``model`` from ``{attname: value}``, one value per field of ``_row_fields``, with
+    the statement compiled once per model and database, without building an instance or running save().
+
+    Returns False, having done nothing, when the row needs save(): other fields, a value that is an
+    expression, a field that computes its value, a statement the compiler makes differently. For rows
+    nobody reads back in the request (history rows): the new primary key is not fetched.
+    """
+    shape = ("row", model, using)
+    compiled = _statements.get(shape)
+    if compiled is None:
+        fields = _row_fields(model)
+        if fields is None or {field.attname for field in fields} != values.keys() or not _plain(values.values()):
+            return False  # decided again next time: another row may be plain
+        statement = _compile_insert(model, model(**values), using, fields, (), raw=False)
+        compiled = _statements[shape] = _NOT_COMPILED if statement is _NOT_COMPILED else (statement[0], fields)
+    if compiled is _NOT_COMPILED:
+        return False
+    statement, fields = compiled
+    if len(values) != len(fields):
+        return False
+    try:
+        ordered = [values[field.attname] for field in fields]
+    except KeyError:
+        return False
+    if not _plain(ordered):
+        return False
+    connection = connections[using]
+    with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+        cursor.execute(statement, _insert_params(connection, fields, ordered))
+    return True
