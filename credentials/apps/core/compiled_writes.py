@@ -10,7 +10,8 @@ A shape is compiled only when the compiler's parameters for that first save equa
 statement cannot carry goes through Django's path unchanged: a value that is an SQL expression or a model
 instance, a field with its own placeholder, converters on the returned columns, a database that cannot
 return columns from an INSERT, ``select_on_save``. Signals, history, validation and the rest of save() are
-Django's; the statements sent are the same.
+Django's; the statements sent are the same. ``insert_row`` is the one write without save(): a history row
+(core/history.py), written only when nothing listens for it.
 """
 
 from django.db import connections, models, transaction
@@ -148,18 +149,14 @@ def insert_row(model, using, values):
         if fields is None or {field.attname for field in fields} != values.keys() or not _plain(values.values()):
             return False  # decided again next time: another row may be plain
         statement = _compile_insert(model, model(**values), using, fields, (), raw=False)
-        compiled = _statements[shape] = _NOT_COMPILED if statement is _NOT_COMPILED else (statement[0], fields)
+        compiled = _NOT_COMPILED if statement is _NOT_COMPILED else (statement[0], fields, frozenset(values))
+        _statements[shape] = compiled
     if compiled is _NOT_COMPILED:
         return False
-    statement, fields = compiled
-    if len(values) != len(fields):
+    statement, fields, attnames = compiled
+    if values.keys() != attnames or not _plain(values.values()):
         return False
-    try:
-        ordered = [values[field.attname] for field in fields]
-    except KeyError:
-        return False
-    if not _plain(ordered):
-        return False
+    ordered = [values[field.attname] for field in fields]
     connection = connections[using]
     with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
         cursor.execute(statement, _insert_params(connection, fields, ordered))
