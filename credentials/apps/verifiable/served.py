@@ -5,7 +5,6 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from credentials.apps.catalog.models import Organization, ProgramCourseRun
 from credentials.apps.core import api as core_api
@@ -102,8 +101,7 @@ def sign_credential(site, credential, compose, *, base_url, now=None):
     """
     issuer = issuers.get_issuer(site)
     key, did, verification_method, private_key = signing.issuer_key_identity(issuer)
-    with transaction.atomic():
-        entry = status.entry_for(issuer, key, credential)
+    entry = status.entry_for(issuer, key, credential)  # not in a transaction of ours: see allocate_entry
     document = compose(
         issuer_profile_for(issuer, did),
         composition.status_entry(status_list_url(base_url, entry.status_list), entry.index),

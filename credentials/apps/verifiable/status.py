@@ -11,10 +11,11 @@ import hashlib
 import json
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from credentials.apps.core import db_errors
 from credentials.apps.credentials.constants import UserCredentialStatus
 from credentials.apps.verifiable import conf, signing
 from credentials.apps.verifiable.loader import CREDENTIALS_V2
@@ -78,7 +79,13 @@ def current_entry(credential):
 
 def allocate_entry(issuer, key, credential):
     """A new entry at a random free index of the open list of the issuer's signing ``key`` (unique
-    constraint; retried on a clash)."""
+    constraint; retried on a clash).
+
+    Each try is its own transaction when the caller has none: InnoDB keeps the lock a failed INSERT took on
+    the taken index until the transaction ends, so tries nested in one transaction held locks that other
+    signers' tries waited for, and concurrent first signings deadlocked (a 409). A deadlock or lock wait
+    that still happens is tried again like a clash; inside a caller's transaction it goes up (the database
+    has rolled that transaction back)."""
     status_list = _open_list(issuer, key)
     for _ in range(ALLOCATION_ATTEMPTS):
         index = secrets.randbelow(status_list.length)
@@ -87,6 +94,9 @@ def allocate_entry(issuer, key, credential):
                 return StatusListEntry.objects.create(status_list=status_list, index=index, credential=credential)
         except IntegrityError:
             continue
+        except OperationalError as exc:
+            if db_errors.classify(exc) != db_errors.CONFLICT or transaction.get_connection().in_atomic_block:
+                raise
     raise StatusListFull(f"No free index found in {status_list}.")
 
 
