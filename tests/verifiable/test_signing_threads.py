@@ -5,7 +5,7 @@ import threading
 
 from credentials.apps.verifiable import dataintegrity
 from credentials.apps.verifiable.loader import DocumentLoader
-from tests.verifiable.vectors import EXAMPLES_V2, EXAMPLES_V2_DOCUMENT, key_pair, read_json
+from tests.verifiable.vectors import EXAMPLES_V2, EXAMPLES_V2_DOCUMENT, key_pair, rdfc_proof_options, read_json
 
 SUITE = "eddsa-rdfc-2022/"
 THREADS = 8
@@ -15,7 +15,7 @@ ROUNDS = 12
 def test_threads_sharing_one_loader_all_sign_the_vector():
     loader = DocumentLoader(extra={EXAMPLES_V2: EXAMPLES_V2_DOCUMENT})
     private_key, _ = key_pair()
-    options = {key: value for key, value in read_json(SUITE + "proofConfigDataInt.json").items() if key != "@context"}
+    options = rdfc_proof_options()
     unsigned = read_json("unsigned.json")
     signed, failures = [], []
     barrier = threading.Barrier(THREADS)

@@ -3,14 +3,9 @@
 import pytest
 
 from credentials.apps.verifiable import dataintegrity, multikey
-from tests.verifiable.vectors import key_pair, read_json, read_text, vector_loader
+from tests.verifiable.vectors import key_pair, rdfc_proof_options, read_json, read_text, vector_loader
 
 SUITE = "eddsa-rdfc-2022/"
-
-
-def _proof_options():
-    config = read_json(SUITE + "proofConfigDataInt.json")
-    return {key: value for key, value in config.items() if key != "@context"}
 
 
 def test_secret_multikey_gives_the_public_multikey_of_the_vector():
@@ -25,7 +20,7 @@ def test_transformation_is_the_canonical_document():
 
 def test_proof_configuration_is_the_canonical_proof_config():
     unsigned = read_json("unsigned.json")
-    canonical = dataintegrity.proof_configuration(_proof_options(), unsigned["@context"], loader=vector_loader)
+    canonical = dataintegrity.proof_configuration(rdfc_proof_options(), unsigned["@context"], loader=vector_loader)
     assert canonical == read_text(SUITE + "proofCanonDataInt.txt")
 
 
@@ -42,7 +37,7 @@ def test_hashes_and_signature():
 
 def test_signing_the_unsigned_document_gives_the_signed_document():
     private_key, _ = key_pair()
-    signed = dataintegrity.sign(read_json("unsigned.json"), _proof_options(), private_key, loader=vector_loader)
+    signed = dataintegrity.sign(read_json("unsigned.json"), rdfc_proof_options(), private_key, loader=vector_loader)
     assert signed == read_json(SUITE + "signedDataInt.json")
 
 
@@ -50,7 +45,7 @@ def test_the_signed_vector_verifies():
     proof = dataintegrity.verify_proof(
         read_json(SUITE + "signedDataInt.json"), dataintegrity.resolve_did_key, loader=vector_loader
     )
-    assert proof.verification_method == _proof_options()["verificationMethod"]
+    assert proof.verification_method == rdfc_proof_options()["verificationMethod"]
 
 
 def test_the_ed25519signature2020_vector_verifies():
@@ -79,7 +74,7 @@ def test_a_tampered_vector_fails(tamper):
 
 def test_a_proof_by_another_key_fails():
     other = multikey.private_key_from_multibase(multikey.encode_base58btc(b"\x80\x26" + bytes(range(32))))
-    document = dataintegrity.sign(read_json("unsigned.json"), _proof_options(), other, loader=vector_loader)
+    document = dataintegrity.sign(read_json("unsigned.json"), rdfc_proof_options(), other, loader=vector_loader)
     with pytest.raises(dataintegrity.ProofError, match="signature does not match"):
         dataintegrity.verify_proof(document, dataintegrity.resolve_did_key, loader=vector_loader)
 
@@ -89,7 +84,7 @@ def test_an_unknown_context_is_an_error_never_a_fetch():
     document["@context"] = ["https://www.w3.org/ns/credentials/v2", "https://example.com/context.json"]
     private_key, _ = key_pair()
     with pytest.raises(dataintegrity.ProofError, match="Unknown JSON-LD context 'https://example.com/context.json'"):
-        dataintegrity.sign(document, _proof_options(), private_key)
+        dataintegrity.sign(document, rdfc_proof_options(), private_key)
 
 
 def test_the_examples_context_is_not_known_outside_tests():
@@ -103,4 +98,4 @@ def test_an_undefined_term_is_refused_before_signing():
     document["credentialSubject"] = {"id": "did:example:abcdefgh", "undefinedTerm": "x"}
     private_key, _ = key_pair()
     with pytest.raises(dataintegrity.UndefinedTermError, match="undefinedTerm"):
-        dataintegrity.sign(document, _proof_options(), private_key)
+        dataintegrity.sign(document, rdfc_proof_options(), private_key)

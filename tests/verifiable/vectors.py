@@ -23,6 +23,12 @@ def read_json(name):
     return json.loads(read_text(name))
 
 
+def rdfc_proof_options():
+    """The proof options of the eddsa-rdfc-2022 vectors: their proof configuration without its context."""
+    config = read_json("eddsa-rdfc-2022/proofConfigDataInt.json")
+    return {key: value for key, value in config.items() if key != "@context"}
+
+
 def key_pair():
     pair = read_json("keyPair.json")
     private_key = multikey.private_key_from_multibase(pair["privateKeyMultibase"])

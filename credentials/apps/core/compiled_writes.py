@@ -33,6 +33,10 @@ def _insert_params(connection, fields, values):
     return [field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, values, strict=True)]
 
 
+def _stamps_time_on_save(field):
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
 def _compile_insert(model, instance, using, fields, returning_fields, raw):
     connection = connections[using]
     if returning_fields and not connection.features.can_return_columns_from_insert:
@@ -49,9 +53,9 @@ def _compile_insert(model, instance, using, fields, returning_fields, raw):
         return _NOT_COMPILED
     ours = _insert_params(connection, fields, _insert_values(instance, fields, raw))
     # pre_save of an auto_now field gives a new time on each call: compare everything else.
-    auto_now = [getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) for field in fields]
+    moving = [_stamps_time_on_save(field) for field in fields]
     if len(params) != len(ours) or any(
-        theirs != mine for theirs, mine, moving in zip(params, ours, auto_now, strict=True) if not moving
+        theirs != mine for theirs, mine, stamped in zip(params, ours, moving, strict=True) if not stamped
     ):
         return _NOT_COMPILED
     return statement, compiler.returning_params
@@ -128,8 +132,7 @@ def _row_fields(model):
     one of them computes its value on save (``pre_save`` other than the stored attribute)."""
     fields = [field for field in model._meta.local_concrete_fields if field is not model._meta.auto_field]
     for field in fields:
-        computes = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        if computes or type(field).pre_save not in _STORED_ATTRIBUTE_PRE_SAVES:
+        if _stamps_time_on_save(field) or type(field).pre_save not in _STORED_ATTRIBUTE_PRE_SAVES:
             return None
     return fields
 

@@ -59,6 +59,12 @@ def classify(exc):
     return OTHER
 
 
+def retryable_conflict(exc):
+    """A deadlock or lock wait that ended only a transaction of this work's own, so running it again is safe
+    (inside a caller's transaction the database has rolled the caller's work back too)."""
+    return classify(exc) == CONFLICT and not transaction.get_connection().in_atomic_block
+
+
 def retry_on_conflict(write, *, attempts=3, pause_seconds=0.05):
     """Run ``write()`` in its own transaction, again after a deadlock or lock wait (it must be idempotent: an
     upsert). The last conflict is raised to the caller (a 409 by the middleware)."""
@@ -67,7 +73,7 @@ def retry_on_conflict(write, *, attempts=3, pause_seconds=0.05):
             with transaction.atomic():
                 return write()
         except OperationalError as exc:
-            if classify(exc) != CONFLICT or attempt == attempts or transaction.get_connection().in_atomic_block:
+            if attempt == attempts or not retryable_conflict(exc):
                 raise
             log.warning("Database conflict (%s), retrying (%d of %d)", exc, attempt, attempts - 1)
             time.sleep(pause_seconds * attempt)

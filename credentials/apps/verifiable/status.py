@@ -95,7 +95,7 @@ def allocate_entry(issuer, key, credential):
         except IntegrityError:
             continue
         except OperationalError as exc:
-            if db_errors.classify(exc) != db_errors.CONFLICT or transaction.get_connection().in_atomic_block:
+            if not db_errors.retryable_conflict(exc):
                 raise
     raise StatusListFull(f"No free index found in {status_list}.")
 
