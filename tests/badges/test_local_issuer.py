@@ -176,6 +176,25 @@ def test_a_revoked_badge_is_not_signed_by_a_late_award(site, ada, template):
     assert LocalBadge.objects.get(pk=badge.pk).state == LocalBadge.STATE_REVOKED
 
 
+def test_revoke_certificates_revokes_an_issued_local_badge_in_state_and_status_list(client, site, ada, template):
+    from django.core.management import call_command
+
+    ada.lms_user_id = 5
+    ada.save()
+    badge = award(template, "ada")
+    call_command(
+        "revoke_certificates", "--credential_type", "localbadgetemplate", "--credential_id", str(template.pk),
+        "--lms_user_ids", "5",
+    )  # fmt: skip
+
+    badge.refresh_from_db()
+    assert (badge.status, badge.state) == ("revoked", LocalBadge.STATE_REVOKED)
+    assert StatusListEntry.objects.get(credential_id=badge.pk).revoked_at is not None
+    document = badge.credential_json
+    result = independent.verify(document, documents=status_documents(client, document), check_status=True)
+    assert result == {"verified": False, "error": "revoked"}
+
+
 @override_settings(VERIFIABLE_CREDENTIALS={"PUBLIC_BASE_URL": "https://badges.example.org"})
 def test_urls_in_the_credential_use_the_public_base_url(site, ada, template):
     document = award(template, "ada").credential_json

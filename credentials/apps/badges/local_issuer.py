@@ -16,6 +16,7 @@ from credentials.apps.badges import issuers
 from credentials.apps.badges.local_credential import badge_url, open_badge_credential, valid_until
 from credentials.apps.badges.models import LocalBadge, LocalBadgeTemplate
 from credentials.apps.core import api as core_api
+from credentials.apps.credentials import signals as credentials_signals
 from credentials.apps.credentials.constants import UserCredentialStatus
 from credentials.apps.verifiable import api as verifiable_api
 
@@ -149,9 +150,20 @@ def _wallet_signer(*, site, credential):
     return sign
 
 
+def _mark_revoked_in_bulk(sender, credential_ids, **kwargs):
+    """credentials_revoked_in_bulk (revoke_certificates): the verifiable app sets the status bits of these
+    credentials in the same transaction; the issued local badges among them say so too."""
+    LocalBadge.objects.filter(pk__in=credential_ids, state=LocalBadge.STATE_ISSUED).update(
+        state=LocalBadge.STATE_REVOKED
+    )
+
+
 def register():
     """Called from BadgesConfig.ready when badges are on."""
     issuers.register(ORIGIN, LocalIssuer())
+    credentials_signals.credentials_revoked_in_bulk.connect(
+        _mark_revoked_in_bulk, dispatch_uid="badges.local_badges_revoked_in_bulk"
+    )
     verifiable_api.register_own_credential_reader(CREDENTIAL_PATH, _read_for_verifier)
     verifiable_api.register_wallet_signer(_wallet_signer)
 

@@ -1,18 +1,14 @@
 """What a database error means for the request that met it (issue 14).
 
 Only a lost or refused connection is an outage (503, "try again later"). A deadlock or a lock wait is a
-conflict with another request: retried where the write is idempotent (``retry_on_conflict``), else a 409. An
+conflict with another request: retried where the write is idempotent (core/retries.py), else a 409. An
 invalid regular expression in a lookup (MySQL/MariaDB error 1139, or SQLite's REGEXP function raising) is
 the caller's mistake: 400, or a message on the admin's change list.
 """
 
-import logging
 import re
-import time
 
 from django.db import InterfaceError, OperationalError, transaction
-
-log = logging.getLogger(__name__)
 
 OUTAGE, CONFLICT, BAD_PATTERN, OTHER = "outage", "conflict", "bad_pattern", "other"
 
@@ -63,17 +59,3 @@ def retryable_conflict(exc):
     """A deadlock or lock wait that ended only a transaction of this work's own, so running it again is safe
     (inside a caller's transaction the database has rolled the caller's work back too)."""
     return classify(exc) == CONFLICT and not transaction.get_connection().in_atomic_block
-
-
-def retry_on_conflict(write, *, attempts=3, pause_seconds=0.05):
-    """Run ``write()`` in its own transaction, again after a deadlock or lock wait (it must be idempotent: an
-    upsert). The last conflict is raised to the caller (a 409 by the middleware)."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction.atomic():
-                return write()
-        except OperationalError as exc:
-            if attempt == attempts or not retryable_conflict(exc):
-                raise
-            log.warning("Database conflict (%s), retrying (%d of %d)", exc, attempt, attempts - 1)
-            time.sleep(pause_seconds * attempt)

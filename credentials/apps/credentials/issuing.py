@@ -4,15 +4,13 @@ Program completion is the LMS's decision (§4.3): nothing here awards a program 
 
 import contextlib
 import logging
-import time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import CharField, IntegerField
 from django.utils import timezone
 
 from credentials.apps.core import api as core_api
-from credentials.apps.core import db_errors
 from credentials.apps.credentials import signals
 from credentials.apps.credentials.configurations import ConfigurationError
 from credentials.apps.credentials.constants import MAX_ATTRIBUTES_PER_CREDENTIAL, UserCredentialStatus
@@ -31,12 +29,6 @@ AWARDED = UserCredentialStatus.AWARDED
 REVOKED = UserCredentialStatus.REVOKED
 
 ISSUE_ATTEMPTS = 4
-
-
-def _is_retryable(exc):
-    """A lost race (IntegrityError) or a conflict with another writer (deadlock, lock wait, SQLite's busy
-    lock) is worth one more try of the whole issuing transaction: issuing is an idempotent upsert."""
-    return isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
 
 
 def _merge_attributes(credential, attributes, stored):
@@ -168,22 +160,19 @@ def issue_credential(
     race retries the whole call (DESIGN.md §5.8). Returns (credential, created).
     """
     attributes = list(attributes)
-    for attempt in range(1, ISSUE_ATTEMPTS + 1):
-        try:
-            credential, created = _issue_once(
-                site=site,
-                username=username,
-                configuration=configuration,
-                status=status,
-                attributes=attributes,
-                date_override=date_override,
-            )
-            break
-        except (IntegrityError, OperationalError) as exc:
-            if attempt == ISSUE_ATTEMPTS or not _is_retryable(exc):
-                raise
-            log.info("Retrying the issue of %s to %s after %s", configuration, username, exc)
-            time.sleep(0.01 * attempt)
+    credential, created = core_api.run_with_retries(
+        lambda: _issue_once(
+            site=site,
+            username=username,
+            configuration=configuration,
+            status=status,
+            attributes=attributes,
+            date_override=date_override,
+        ),
+        attempts=ISSUE_ATTEMPTS,
+        atomic=False,  # _issue_once opens a transaction only when it writes
+        what=f"the issue of {type(configuration).__name__} {configuration.pk} to {username}",
+    )
 
     if isinstance(configuration, ProgramCertificate):
         issued = {"credential": credential, "created": created, "site": site, "lms_user_id": lms_user_id}

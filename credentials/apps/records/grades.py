@@ -2,15 +2,13 @@
 
 import hashlib
 import logging
-import time
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError
 from django.db.models import CharField, IntegerField
 
 from credentials.apps.catalog.models import CourseRun
 from credentials.apps.core import api as core_api
-from credentials.apps.core import db_errors
 from credentials.apps.records.models import UserGrade
 
 log = logging.getLogger(__name__)
@@ -34,8 +32,6 @@ def get_course_run(*, site, key):
         in_process=True,
     )
 
-
-SAVE_ATTEMPTS = 3
 
 # The learner's grade in the run, locked until the transaction ends; compiled once per process (inside a
 # transaction, as FOR UPDATE requires): the ORM's building of it cost more CPU than the database's answer.
@@ -64,29 +60,22 @@ def save_grade(*, username, course_run, **fields):
     default on creation). An update older than the stored ``lms_last_updated_at`` is ignored, so a late
     retry cannot overwrite a newer grade (DESIGN.md §5.3); ``outcome`` is then "stale".
     """
-    for attempt in range(1, SAVE_ATTEMPTS + 1):
-        try:
-            with transaction.atomic():
-                grade = _locked_grade(username, course_run)
-                if grade is None:
-                    return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
-                grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
-                if _is_stale(grade, fields.get("lms_last_updated_at")):
-                    log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
-                    return grade, "stale"
-                for name, value in fields.items():
-                    setattr(grade, name, value)
-                grade.save()
-                return grade, "updated"
-        except (IntegrityError, OperationalError) as exc:
-            # A lost race for the first row, or a deadlock / lock wait with another writer: the upsert is
-            # idempotent, so it runs again; anything else (or the last attempt) goes up (a 409 for a conflict).
-            retryable = isinstance(exc, IntegrityError) or db_errors.classify(exc) == db_errors.CONFLICT
-            if attempt == SAVE_ATTEMPTS or not retryable:
-                raise
-            log.info("Retrying the grade of %s in %s after %s", username, course_run.key, exc)
-            time.sleep(0.01 * attempt)
-    raise AssertionError("unreachable")
+
+    def write():
+        grade = _locked_grade(username, course_run)
+        if grade is None:
+            return UserGrade.objects.create(username=username, course_run=course_run, **fields), "created"
+        grade.course_run = course_run  # the run in hand: showing the grade needs no query for it
+        if _is_stale(grade, fields.get("lms_last_updated_at")):
+            log.info("Ignoring a stale grade for %s in %s", username, course_run.key)
+            return grade, "stale"
+        for name, value in fields.items():
+            setattr(grade, name, value)
+        grade.save()
+        return grade, "updated"
+
+    # A lost race for the first row, or a deadlock / lock wait with another writer: the upsert is idempotent.
+    return core_api.run_with_retries(write, attempts=3, what=f"the grade of {username} in {course_run.key}")
 
 
 def update_grade(grade, **fields):
