@@ -1,10 +1,17 @@
 """/api/v2/grades/: the LMS's grade sink (spec/api.md §7, DESIGN.md §5.3)."""
 
+import contextlib
+import time
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 
+from credentials.apps.catalog.models import CourseRun
+from credentials.apps.core import generations
+from credentials.apps.records import api as records_api
 from credentials.apps.records.models import UserGrade
-from tests.factories import CourseRunFactory, UserFactory, UserGradeFactory
+from tests.factories import CourseFactory, CourseRunFactory, UserFactory, UserGradeFactory
 from tests.jwt_helpers import auth_header, make_token
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +178,29 @@ def test_non_staff_graders_are_throttled_at_90_per_minute(api_client, course_run
 
     assert statuses[:90] == [201] * 90
     assert statuses[90] == 429
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_a_course_run_of_a_rolled_back_transaction_is_unknown_to_grades_once_its_change_expires(
+    api_client, lms, site, monkeypatch
+):
+    """A run looked up (and cached) inside the transaction that created it stays unknown after the rollback:
+    the catalog generation that transaction started expires, instead of vouching for the cached run until
+    the catalog's next change (a grade for it then failed on the missing row)."""
+    monkeypatch.setattr(generations, "INTERIM_GENERATION_SECONDS", 1)
+    course = CourseFactory(site=site)
+    with contextlib.suppress(RolledBack), transaction.atomic():
+        run = CourseRunFactory(course=course, key="course-v1:Gone+G+1")
+        assert records_api.get_course_run(site=site, key=run.key) == run  # built from the uncommitted row
+        raise RolledBack
+    assert not CourseRun.objects.filter(key="course-v1:Gone+G+1").exists()
+    time.sleep(2.2)  # the interim generation's second, rounded up by memcached
+
+    response = api_client.post(URL, {"username": "a", "course_run": "course-v1:Gone+G+1", "percent_grade": 0.5}, **lms)
+
+    assert response.status_code == 400
+    assert response.json() == {"course_run": ["No CourseRun exists for key [course-v1:Gone+G+1]"]}
+    assert not UserGrade.objects.exists()

@@ -27,6 +27,7 @@ CATALOG = "catalog"  # organizations, courses, runs, programs, pathways and thei
 CONFIGURATIONS = "certificate-configurations"  # program and course certificate configurations, signatories
 SNAPSHOT_SCOPES = (SITES, CATALOG, CONFIGURATIONS)
 PROCESS_VALUES_MAX = 2048  # values kept in a process; when full it starts over
+INTERIM_GENERATION_SECONDS = 10  # the most a rolled-back change is seen (new_generation)
 
 _snapshot = ContextVar("generations_snapshot", default=None)  # {scope: generation} of the current request
 _process_values = {}  # key -> (generations, expires at (monotonic), value)
@@ -59,9 +60,9 @@ def forget_snapshot():
     _snapshot.set(None)
 
 
-def _start(scopes):
+def _start(scopes, timeout=None):
     started = {scope: uuid.uuid4().hex for scope in scopes}
-    cache.set_many({generation_key(scope): generation for scope, generation in started.items()}, None)
+    cache.set_many({generation_key(scope): generation for scope, generation in started.items()}, timeout)
     snapshot = _snapshot.get()
     if snapshot is not None:
         snapshot.update(started)  # this request's own change retires what the process kept too
@@ -70,11 +71,17 @@ def _start(scopes):
 def new_generation(*scopes):
     """Retire everything cached from these scopes: now (readers in this transaction see the change), and
     again when the current transaction commits, so that a value another process built from the rows as they
-    were before the commit cannot outlive it."""
-    _start(scopes)
+    were before the commit cannot outlive it.
+
+    The generation started inside a transaction expires after INTERIM_GENERATION_SECONDS: if the transaction
+    rolls back, no commit starts the next one, and a value the transaction built from its own changes (kept
+    under this one) would otherwise be served as if they had happened until the scope's next change. An
+    expired generation is replaced by a new one (read_with_generations), which retires such values."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
+        _start(scopes)
         return
+    _start(scopes, INTERIM_GENERATION_SECONDS)
     # One commit callback per scopes and transaction (a bulk delete sends a signal per row). This is Django's
     # list of the transaction's callbacks; a rolled-back savepoint drops its own.
     if any(getattr(callback, "generation_scopes", None) == scopes for _, callback, _ in connection.run_on_commit):
