@@ -24,6 +24,8 @@ sign_in_urlpatterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("health/", core_views.health, name="health"),
+    # Tried right after /health/: the LMS's API calls are most requests, and every pattern tried before costs.
+    path("api/", include("credentials.apps.api.urls")),
     path("auto_auth/", core_views.auto_auth, name="auto_auth"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("management/", core_views.management, name="management"),
@@ -35,7 +37,6 @@ urlpatterns = [
     path("complete/<str:backend>/", sso.complete, name="sso-complete"),
     path("", include("social_django.urls", namespace="social")),
     path("api-auth/", include((sign_in_urlpatterns, "rest_framework"))),
-    path("api/", include("credentials.apps.api.urls")),
     path(
         "api/credentials/",
         include(([path("v1/", include((api_urls.credentials_v1_urlpatterns, "v1")))], "credentials_api")),

@@ -50,6 +50,21 @@ def test_lms_form_encoded_grade_is_created(api_client, lms, course_run):
     }
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("2024-05-01T12:20:30+02:00", "2024-05-01T10:20:30Z"),  # another offset: the same moment, in UTC
+        ("2024-05-01 10:20:30", "2024-05-01T10:20:30Z"),  # no offset: read in the service's zone, UTC
+    ],
+)
+def test_timestamps_are_read_with_their_offset_and_answered_in_utc(api_client, lms, course_run, sent, stored):
+    response = api_client.post(URL, lms_form(course_run, lms_last_updated_at=sent), **lms)
+
+    assert response.status_code == 201
+    assert response.json()["lms_last_updated_at"] == stored
+    assert UserGrade.objects.get().lms_last_updated_at.isoformat() == stored.replace("Z", "+00:00")
+
+
 def test_json_grade_with_null_letter_is_stored_blank(api_client, lms, course_run):
     body = {"username": "alice", "course_run": course_run.key, "percent_grade": "0.5", "letter_grade": None}
 

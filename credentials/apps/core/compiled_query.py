@@ -75,7 +75,7 @@ class ParamList(Param):
 
 
 def _shape(compiled):
-    sql, params, _, names = compiled
+    sql, params, _, names, _ = compiled
     slots = [(param.name, param.index) if isinstance(param, _Slot) else param for param in params]
     return sql, slots, names
 
@@ -86,7 +86,7 @@ class CompiledQuery:
     def __init__(self, build, *, key=lambda: None):
         self._build = build
         self._key = key
-        # (alias, key(), list lengths) -> (sql, params, compiler, names); a few entries per process
+        # (alias, key(), list lengths) -> (sql, params, compiler, names, converters); a few per process
         self._compiled = {}
 
     def _build_sql(self, connection, list_lengths):
@@ -101,7 +101,9 @@ class CompiledQuery:
             _list_lengths.reset(token)
         # The columns' names in their order, as Django's ValuesIterable reads them.
         names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-        return sql, tuple(params), compiler, names
+        # The columns' converters (aware datetimes, UUIDs), found once rather than by results_iter on every call.
+        converters = compiler.get_converters([col for col, *_ in compiler.select[: compiler.col_count]]) if sql else {}
+        return sql, tuple(params), compiler, names, converters
 
     def _compile(self, connection, list_lengths):
         cache_key = (connection.alias, self._key(), list_lengths)
@@ -119,14 +121,16 @@ class CompiledQuery:
     def rows(self, **values):
         connection = connections[DEFAULT_DB_ALIAS]
         list_lengths = tuple(sorted((name, len(value)) for name, value in values.items() if isinstance(value, list)))
-        sql, params, compiler, names = self._compile(connection, list_lengths)
+        sql, params, compiler, names, converters = self._compile(connection, list_lengths)
         if sql is None:  # an empty ParamList: no row can match
             return []
         bound = [param.bind(values, connection) if isinstance(param, _Slot) else param for param in params]
         with connection.cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
-        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+        if converters:
+            fetched = compiler.apply_converters(fetched, converters)
+        return [dict(zip(names, row, strict=True)) for row in fetched]
 
     def first(self, **values):
         rows = self.rows(**values)
