@@ -81,6 +81,8 @@ class DateTimeField(serializers.DateTimeField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer whose fields for the model's datetimes are the DateTimeField above."""
+
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: DateTimeField,
