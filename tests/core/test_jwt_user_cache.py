@@ -3,8 +3,10 @@ its groups or their permissions is seen by the next request."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from credentials.apps.core import jwt_users
 from credentials.apps.core.constants import ADMINS_GROUP
 from credentials.apps.core.models import User
 from credentials.apps.records.api import replace_usernames
@@ -56,3 +58,13 @@ def test_a_retired_username_no_longer_names_the_renamed_user(site):
 
     assert User.objects.get(username="retired_dave").pk == renamed.pk
     assert User.objects.get(username="dave").pk != renamed.pk  # the old name's token made a new account
+
+
+@pytest.mark.parametrize("stored", [b"pickled by another release", {"user": "another shape"}])
+def test_an_entry_of_another_shape_under_the_users_key_is_synced_again_not_a_500(site, stored):
+    client, headers = APIClient(), service_worker_header()
+    assert client.get(LIST, **headers).status_code == 200
+    cache.set(jwt_users._key("lms_worker"), stored, 60)  # what another release may have left there
+
+    assert client.get(LIST, **headers).status_code == 200
+    assert cache.get(jwt_users._key("lms_worker"))["user"].username == "lms_worker"

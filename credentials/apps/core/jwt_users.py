@@ -46,7 +46,8 @@ def user_for_jwt(username, payload, sync):
     # The request's first cache round trip: it also takes the request's snapshot of generations.
     generations, found = read_with_generations((PERMISSIONS,), [key], snapshot=True)
     entry = found.get(key)
-    if entry is not None and entry["digest"] == digest and entry["generations"] == generations:
+    # Anything else under the key (an entry of another release: the cache outlives deployments) is synced again.
+    if isinstance(entry, dict) and (entry.get("digest"), entry.get("generations")) == (digest, generations):
         return entry["user"]
     user = sync(username, payload)
     user.get_all_permissions()  # loaded now, so that cached permission checks cost no statement
