@@ -9,9 +9,9 @@ one request sends as the database counts them (MariaDB's session `Questions`: BE
 count). Write scenarios run again at -c16 (in rounds alternating with -c4), with their change against -c4. "cold" scenarios run on a second
 server with the certificate page and record caches off (every view a first view). Then the bulk shape of the
 end of a course run: --bulk course credentials (default 10,000) posted by --bulk-clients (8) concurrent
-clients, with wall time and rows created. Last, each scenario as a share of this run's /health/ floor, with
-the target it must meet where it has one (issue 20); one with a target is a share of /health/ loaded again just
-before it.
+clients, with wall time and rows created; then the workers' memory after all that. Last, each scenario as a
+share of this run's /health/ floor, with the target it must meet where it has one (issue 20); one with a target
+is a share of /health/ loaded again just before it.
 
 With UPSTREAM_BASE_URL and UPSTREAM_TOKEN_COMMAND set (bench/upstream.py), the same workloads also load that
 second running service, in rounds alternating with ours (3 unless --rounds), and a last table gives
@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import upstream  # noqa: E402
+from bench import upstream, worker_memory  # noqa: E402
 from bench.cpu_split import CpuSplit  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8399"))
@@ -501,6 +501,7 @@ def main():
             from bench import bulk
 
             bulk.run(f"http://{HOST}:{PORT}", seed, tokens, total=args.bulk, clients=args.bulk_clients, retries=retries)
+        print(worker_memory.describe(servers["warm"].pid), flush=True)
         print_summary(rows)
         if second:
             print("\n".join(upstream.comparison_lines(compared)))

@@ -5,6 +5,7 @@ Requests are logged by the application (one JSON line each, credentials/apps/cor
 gunicorn's access log is off; its own messages (start, worker boot, timeouts) are JSON lines on stdout too.
 """
 
+import gc
 import os
 
 
@@ -65,6 +66,15 @@ def when_ready(server):
             "set CACHE_URL=memcached://... when running more than one process.",
             backend,
         )
+
+
+def pre_fork(server, worker):
+    # The master has imported the whole application (preload_app). Frozen, those objects are left out of every
+    # garbage collection in the workers: a full collection no longer walks them (a pause of ~0.1 s every few
+    # thousand writes), and no longer writes to every page that holds one, which un-shared those pages from
+    # the master. Measured after a load of writes and lists: a worker's private memory 64 -> 36 MB (README).
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
