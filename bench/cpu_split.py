@@ -13,7 +13,7 @@ TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 NAMED = {"mariadbd": "MariaDB", "mysqld": "MariaDB", "memcached": "memcached"}
 
 
-def _processes(server_group):
+def processes(server_group):
     """{pid: (group name, CPU seconds so far)} of every live process."""
     found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -43,13 +43,13 @@ class CpuSplit:
         self.server_group = server_group
 
     def __enter__(self):
-        self.before = _processes(self.server_group)
+        self.before = processes(self.server_group)
         self.machine_before = _machine()
         self.children_before = self._children()
         return self
 
     def __exit__(self, *exc):
-        after = _processes(self.server_group)
+        after = processes(self.server_group)
         idle, total = (end - start for end, start in zip(_machine(), self.machine_before, strict=True))
         self.spent = Counter()
         for pid, (group, seconds) in after.items():

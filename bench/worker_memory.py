@@ -5,23 +5,16 @@ is pages still shared with the master; what a worker wrote to since the fork is 
 counts a shared page as a share of it per process using it, so the workers' PSS add up to what they cost.
 """
 
-import os
 import re
 import statistics
+
+from bench.cpu_split import processes
 
 
 def _workers(server_group):
     """The pids of the master's process group, the master itself left out."""
-    pids = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                text = stat.read()
-        except OSError:  # gone meanwhile
-            continue
-        if int(text[text.rindex(")") + 2 :].split()[2]) == server_group and int(pid) != server_group:
-            pids.append(int(pid))
-    return pids
+    members = (int(pid) for pid, (group, _) in processes(server_group).items() if group == "workers")
+    return [pid for pid in members if pid != server_group]
 
 
 def _rollup(pid):
@@ -45,7 +38,7 @@ def describe(server_group):
         return statistics.median(sum(rollup[name] for name in names) for rollup in rollups) / 1024
 
     return (
-        f"gunicorn workers' memory after the run ({len(rollups)} workers, median): "
+        f"gunicorn workers' memory after the run, median of {len(rollups)}: "
         f"PSS {median_mb('Pss'):.1f} MB, private {median_mb('Private_Clean', 'Private_Dirty'):.1f} MB, "
         f"shared {median_mb('Shared_Clean', 'Shared_Dirty'):.1f} MB"
     )
