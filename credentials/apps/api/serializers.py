@@ -238,9 +238,8 @@ class CourseRunKeyField(serializers.CharField):
         return course_run.key
 
 
-# Formatters of the grade's fields on output, as the serializer's own fields format them.
+# The grade's percentage on output, as the serializer's own field formats it.
 _PERCENT_GRADE = serializers.DecimalField(max_digits=5, decimal_places=4)
-_DATETIME = DateTimeField()
 
 
 class UserGradeSerializer(PrototypeFieldsMixin, ModelSerializer):
@@ -249,9 +248,6 @@ class UserGradeSerializer(PrototypeFieldsMixin, ModelSerializer):
 
     def to_representation(self, grade):
         # Written out (the LMS posts grades by the thousand); the same values as the declared fields give.
-        def moment(value):
-            return _DATETIME.to_representation(value) if value is not None else None
-
         return {
             "id": grade.pk,
             "username": grade.username,
@@ -259,9 +255,9 @@ class UserGradeSerializer(PrototypeFieldsMixin, ModelSerializer):
             "letter_grade": grade.letter_grade,
             "percent_grade": _PERCENT_GRADE.to_representation(grade.percent_grade),
             "verified": grade.verified,
-            "lms_last_updated_at": moment(grade.lms_last_updated_at),
-            "created": moment(grade.created),
-            "modified": moment(grade.modified),
+            "lms_last_updated_at": format_datetime(grade.lms_last_updated_at),
+            "created": format_datetime(grade.created),
+            "modified": format_datetime(grade.modified),
         }
 
     class Meta:
