@@ -419,6 +419,11 @@ def main():
         # machine ran every request 1.5x slower (README) and missed for that alone.
         return args.rounds or (3 if second or scenario.target else 1)
 
+    if args.rounds:
+        rounds_note = f"; {args.rounds} rounds each"
+    else:
+        rounds_note = "; 3 rounds each" if second else "; 3 rounds each with a target"
+
     prepare_database_and_environment()
     seed = seeded_paths()
     import logging
@@ -443,11 +448,7 @@ def main():
             wait_for_server(server, ports[name])
         print(
             f"gunicorn {args.workers} workers; wrk -t{args.threads} -c{args.connections}, {args.duration} s each"
-            + (
-                f"; {args.rounds} rounds each"
-                if args.rounds
-                else "; 3 rounds each" + ("" if second else " with a target")
-            )
+            + rounds_note
             + (f", alternating with {second.base_url}" if second else "")
         )
         rows, compared = [], []
